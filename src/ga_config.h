@@ -1,0 +1,88 @@
+/* ga_config.h - the configuration file /etc/security/pam_genauth.conf
+ * (libconfuse syntax). The schema and every default live in ga_config.c.
+ *
+ * Keys (see conf/pam_genauth.conf for the commented reference):
+ *   app_id, app_secret, app_host (https:// only), ca_file (optional PEM),
+ *   token_endpoint_auth_method = client_secret_post | client_secret_basic | none
+ *   login_field = username | email | phone | account, login_format = "%u"
+ *   factors = {"SMS", "EMAIL"}, phone_country_code = "+86"
+ *   failmode = secure | safe
+ *   connect_timeout (s, 5), timeout (s, 10), max_attempts (3), max_sends (3)
+ *   state_dir ("/var/lib/pam_genauth"), lang ("en-US"),
+ *   header_prefix ("x-authing-")
+ */
+#ifndef GA_CONFIG_H
+#define GA_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ga_factor.h"
+#include "ga_status.h"
+
+#define GA_CONFIG_MAX_SIZE (64 * 1024) /* bytes; larger files are refused */
+
+typedef enum {
+    GA_CLIENT_AUTH_POST = 0, /* client_secret_post (default) */
+    GA_CLIENT_AUTH_BASIC,    /* client_secret_basic */
+    GA_CLIENT_AUTH_NONE      /* none */
+} ga_client_auth_t;
+
+typedef enum {
+    GA_LOGIN_USERNAME = 0,
+    GA_LOGIN_EMAIL,
+    GA_LOGIN_PHONE,
+    GA_LOGIN_ACCOUNT
+} ga_login_field_t;
+
+typedef enum { GA_FAILMODE_SECURE = 0, GA_FAILMODE_SAFE } ga_failmode_t;
+
+/* Plain, immutable after load. Every string is owned by the struct. */
+typedef struct ga_config {
+    char *path;       /* the file it was loaded from */
+    char *app_id;
+    char *app_secret; /* secret: wiped by ga_config_free */
+    char *app_host;   /* "https://host[:port]", no trailing slash */
+    char *ca_file;    /* NULL = system trust store */
+    ga_client_auth_t auth_method;
+    ga_login_field_t login_field;
+    char *login_format;                  /* "%u" = PAM user, "%%" = "%"; nothing else */
+    ga_factor_t factors[GA_FACTOR_MAX];  /* menu order, no duplicates */
+    size_t n_factors;                    /* >= 1 */
+    char *phone_country_code;            /* "+86" */
+    ga_failmode_t failmode;
+    long connect_timeout; /* seconds, 1..60 */
+    long timeout;         /* seconds per request, 1..120 */
+    long max_attempts;    /* wrong codes per enrollmentToken, 1..10 */
+    long max_sends;       /* codes sent per login, 1..5 */
+    char *state_dir;      /* absolute path */
+    char *lang;           /* en-US | zh-CN | zh-TW | ja-JP */
+    char *header_prefix;  /* "x-authing-" | "x-genauth-" */
+} ga_config_t;
+
+/* Open path safely (O_NOFOLLOW, O_CLOEXEC, O_NOCTTY; fstat: regular file,
+ * ga_perm_check rule with euid, size <= GA_CONFIG_MAX_SIZE), refuse "${"
+ * anywhere in the text (libconfuse would expand the caller's environment),
+ * parse it with cfg_parse_buf under a process-wide mutex (libconfuse's lexer
+ * has global state), validate every value, and copy the result into a new
+ * ga_config_t (*out, free with ga_config_free).
+ * Errors: GA_ERR_CONFIG (missing/unsafe file, syntax error, unknown key, bad
+ * value, missing app_id/app_secret/app_host), GA_ERR_NOMEM. On error *out is
+ * NULL and err (errlen bytes) holds one admin-facing sentence that names the
+ * file and the reason, e.g. "/etc/security/pam_genauth.conf: failmode: must
+ * be secure or safe, not \"open\"". Never puts app_secret into err. */
+ga_status_t ga_config_load(const char *path, uid_t euid, ga_config_t **out,
+                           char *err, size_t errlen);
+
+/* Wipe the secret and free everything. NULL is accepted. */
+void ga_config_free(ga_config_t *cfg);
+
+/* Build the sign-in identifier from login_format for the PAM user: "%u" is
+ * replaced by user, "%%" by "%". Returns a new string (caller frees) or NULL
+ * on allocation failure or if the result exceeds 320 bytes. */
+char *ga_config_identifier(const ga_config_t *cfg, const char *user);
+
+/* "username", "email", "phone" or "account": the passwordPayload key. */
+const char *ga_login_field_name(ga_login_field_t f);
+
+#endif

@@ -1,0 +1,46 @@
+/* ga_factor.c - factor type names. */
+#include "config.h"
+
+#include "ga_factor.h"
+
+#include <strings.h>
+
+static const struct {
+    const char *name;
+    const char *label;
+} factors[GA_FACTOR_MAX] = {
+    [GA_FACTOR_UNKNOWN] = {"UNKNOWN", "unknown"},
+    [GA_FACTOR_SMS] = {"SMS", "SMS (text message to your phone)"},
+    [GA_FACTOR_EMAIL] = {"EMAIL", "Email"},
+    [GA_FACTOR_OTP] = {"OTP", "Authenticator app (OTP)"},
+    [GA_FACTOR_FACE] = {"FACE", "Face"},
+};
+
+const char *ga_factor_name(ga_factor_t f)
+{
+    if ((unsigned)f >= GA_FACTOR_MAX)
+        f = GA_FACTOR_UNKNOWN;
+    return factors[f].name;
+}
+
+const char *ga_factor_label(ga_factor_t f)
+{
+    if ((unsigned)f >= GA_FACTOR_MAX)
+        f = GA_FACTOR_UNKNOWN;
+    return factors[f].label;
+}
+
+ga_factor_t ga_factor_from_name(const char *name)
+{
+    if (!name)
+        return GA_FACTOR_UNKNOWN;
+    for (int f = GA_FACTOR_SMS; f < GA_FACTOR_MAX; f++)
+        if (strcasecmp(name, factors[f].name) == 0)
+            return (ga_factor_t)f;
+    return GA_FACTOR_UNKNOWN;
+}
+
+int ga_factor_enrollable(ga_factor_t f)
+{
+    return f == GA_FACTOR_SMS || f == GA_FACTOR_EMAIL;
+}

@@ -1,0 +1,3 @@
+/* ga_validate.c - not written yet */
+#include "config.h"
+#include "ga_validate.h"
