@@ -1,3 +1,213 @@
-/* ga_flow.c - not written yet */
+/* ga_flow.c - the login flow: sign in, decide enrolled or not, hand over to
+ * the enrollment (ga_enroll.c). PAM-free: talks to the user through ga_ui_t
+ * and to GenAuth through ga_api_ops_t. */
 #include "config.h"
+
 #include "ga_flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ga_enroll.h"
+#include "ga_secret.h"
+#include "ga_text.h"
+
+#define GA_PASSWORD_MAX 1024 /* bytes; longer answers are never sent */
+
+long long ga_flow_now(const ga_flow_env_t *env)
+{
+    return env->now ? env->now() : (long long)time(NULL);
+}
+
+const char *ga_flow_rhost(const ga_flow_env_t *env)
+{
+    return env->rhost && *env->rhost ? env->rhost : "-";
+}
+
+void ga_flow_log_unavail(const ga_flow_env_t *env, const char *call,
+                         const ga_api_error_t *err)
+{
+    ga_log(env->lg, LOG_ERR,
+           "user %s from %s: GenAuth unavailable (%s) at %s: HTTP %ld, "
+           "statusCode %ld, apiCode %ld, message \"%s\"; failmode %s",
+           env->user, ga_flow_rhost(env), ga_reason_name(err->reason), call,
+           err->http_status, err->status_code, err->api_code, err->message,
+           env->cfg->failmode == GA_FAILMODE_SAFE ? "safe" : "secure");
+}
+
+ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
+                        char **answer)
+{
+    ga_status_t rc;
+
+    *answer = NULL;
+    rc = env->ui->prompt(env->ui->ctx, echo_on, text, answer);
+    if (rc != GA_OK || !*answer) {
+        ga_free_secret(*answer);
+        *answer = NULL;
+        return rc == GA_ERR_NOMEM ? GA_ERR_NOMEM : GA_ERR_CONV;
+    }
+    return GA_OK;
+}
+
+/* Ask for the GenAuth password (ECHO_OFF). An empty answer cancels. */
+static ga_status_t ask_password(const ga_flow_env_t *env, char **password)
+{
+    ga_status_t rc = ga_flow_ask(env, 0, "GenAuth password: ", password);
+
+    if (rc != GA_OK)
+        return rc;
+    if (**password == '\0') {
+        ga_free_secret(*password);
+        *password = NULL;
+        return GA_ERR_CANCELLED;
+    }
+    return GA_OK;
+}
+
+/* One POST /api/v3/signin; stores the access token in the stash. */
+static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
+                               const char *identifier, const char *password)
+{
+    ga_signin_t si = {0};
+    ga_api_error_t err = {0};
+    ga_status_t rc;
+
+    if (strlen(password) > GA_PASSWORD_MAX)
+        return GA_ERR_AUTH; /* never sent; looks like any wrong password */
+    rc = env->api->signin(env->api->ctx, identifier, password, &si, &err);
+    if (rc == GA_OK) {
+        ga_free_secret(st->access_token);
+        st->access_token = si.access_token;
+        si.access_token = NULL;
+    } else if (rc == GA_ERR_AUTH) {
+        ga_log(env->lg, LOG_DEBUG, "user %s: signin rejected: statusCode %ld, apiCode %ld",
+               env->user, err.status_code, err.api_code);
+    } else if (rc == GA_ENROLLED) {
+        ga_log(env->lg, LOG_INFO,
+               "user %s from %s: GenAuth demands MFA at sign-in (apiCode %ld): "
+               "the user has a factor; nothing to enroll",
+               env->user, ga_flow_rhost(env), err.api_code);
+    } else if (rc == GA_ERR_UNAVAIL) {
+        ga_flow_log_unavail(env, "signin", &err);
+    }
+    ga_signin_clear(&si);
+    return rc;
+}
+
+/* Step 1: get the password and sign in. try_first_pass: a missing or
+ * rejected PAM_AUTHTOK gets one prompt. use_first_pass: never prompt. */
+static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st)
+{
+    char *identifier = NULL, *typed = NULL;
+    ga_status_t rc = GA_ERR_NOMEM;
+    int used_authtok = 0;
+
+    identifier = ga_config_identifier(env->cfg, env->user);
+    if (!identifier)
+        goto out;
+    if (env->initial_password && *env->initial_password) {
+        used_authtok = 1;
+        rc = signin_once(env, st, identifier, env->initial_password);
+        if (rc != GA_ERR_AUTH || env->use_first_pass)
+            goto out;
+    } else if (env->use_first_pass) {
+        ga_log(env->lg, LOG_ERR,
+               "user %s: use_first_pass set but no earlier module provided a password",
+               env->user);
+        rc = GA_ERR_AUTH;
+        goto out;
+    }
+    rc = ask_password(env, &typed);
+    if (rc != GA_OK)
+        goto out;
+    rc = signin_once(env, st, identifier, typed);
+out:
+    if (rc == GA_ERR_AUTH) {
+        ga_log(env->lg, LOG_NOTICE, "user %s from %s: GenAuth sign-in failed%s",
+               env->user, ga_flow_rhost(env),
+               used_authtok && !typed ? " (password from an earlier module)" : "");
+        env->ui->error(env->ui->ctx, "GenAuth sign-in failed.");
+    }
+    ga_free_secret(typed);
+    free(identifier);
+    return rc;
+}
+
+/* Step 2: only a clean 200 with an array counts; anything else -> fail mode. */
+static ga_status_t check_enrolled(const ga_flow_env_t *env, ga_stash_t *st)
+{
+    ga_factor_list_t list;
+    ga_api_error_t err = {0};
+    ga_status_t rc;
+
+    memset(&list, 0, sizeof list);
+    rc = env->api->list_enrolled(env->api->ctx, st->access_token, &list, &err);
+    if (rc == GA_ERR_UNAVAIL)
+        ga_flow_log_unavail(env, "list-enrolled-factors", &err);
+    if (rc != GA_OK)
+        return rc;
+    if (list.n == 0)
+        return GA_OK;
+    ga_log(env->lg, LOG_INFO,
+           "user %s from %s: already has %zu MFA factor(s) (first: %s); "
+           "nothing to enroll",
+           env->user, ga_flow_rhost(env), list.n, list.items[0].type_name);
+    return GA_ENROLLED;
+}
+
+/* A run that ends while a code is outstanding keeps it for the next run;
+ * any other end is remembered for replay. */
+static void remember(ga_stash_t *st, ga_status_t rc)
+{
+    if (st->enrollment_token && rc != GA_OK)
+        st->state = GA_STASH_PENDING;
+    else {
+        st->state = GA_STASH_DONE;
+        st->result = rc;
+    }
+}
+
+/* What an earlier run in this handle decided, if it decided for good:
+ * success and "enrolled" are replayed by every step; failures only by the
+ * bind step (a new pam_authenticate call, e.g. sudo's retry, starts over). */
+static int replay(const ga_flow_env_t *env, const ga_stash_t *st, ga_status_t *rc)
+{
+    if (st->state != GA_STASH_DONE)
+        return 0;
+    if (st->result == GA_OK || st->result == GA_ENROLLED || env->step == GA_STEP_BIND) {
+        *rc = st->result;
+        return 1;
+    }
+    return 0;
+}
+
+ga_status_t ga_flow_run(const ga_flow_env_t *env, ga_stash_t *st)
+{
+    ga_status_t rc = GA_ERR_INTERNAL;
+
+    if (replay(env, st, &rc)) {
+        ga_log(env->lg, LOG_DEBUG, "user %s: replaying earlier result in this PAM handle: %s",
+               env->user, ga_status_name(rc));
+        return rc;
+    }
+    if (env->step == GA_STEP_BIND && st->state != GA_STASH_PENDING) {
+        ga_log(env->lg, LOG_ERR,
+               "user %s: step=bind found no enrollment request in this PAM handle; "
+               "a step=request line must come first in the same stack", env->user);
+        return GA_ERR_CONFIG;
+    }
+    if (st->state != GA_STASH_PENDING || !st->access_token) {
+        st->state = GA_STASH_EMPTY;
+        rc = sign_in(env, st);
+        if (rc == GA_OK)
+            rc = check_enrolled(env, st);
+        if (rc != GA_OK)
+            goto out;
+    }
+    rc = ga_enroll_run(env, st);
+out:
+    remember(st, rc);
+    return rc;
+}

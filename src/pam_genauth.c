@@ -1,2 +1,270 @@
-/* placeholder */
+/* pam_genauth.c - the PAM glue: the only file that knows PAM.
+ *
+ * pam_sm_authenticate: parse module arguments, load the config, get the PAM
+ * user, password and remote host, connect the PAM conversation and the
+ * GenAuth client to the PAM-free flow (ga_flow.c), map its status to a PAM
+ * return code through one table, honouring failmode.
+ */
 #include "config.h"
+
+#define PAM_SM_AUTH
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "ga_api.h"
+#include "ga_args.h"
+#include "ga_config.h"
+#include "ga_flow.h"
+#include "ga_http.h"
+#include "ga_secret.h"
+#include "ga_stash.h"
+#include "ga_state.h"
+#include "ga_text.h"
+
+#define GA_EXPORT __attribute__((visibility("default")))
+#define GA_USER_MAX 256 /* bytes */
+#define GA_ERRBUF 512
+
+/* ---- logging and conversation adapters --------------------------------- */
+
+static void log_sink(void *ctx, int priority, const char *line)
+{
+    pam_syslog((pam_handle_t *)ctx, priority, "%s", line);
+}
+
+typedef struct conv_ctx {
+    pam_handle_t *pamh;
+    int silent;
+} conv_ctx_t;
+
+static ga_status_t conv_prompt(void *ctx, int echo_on, const char *text, char **answer)
+{
+    conv_ctx_t *c = ctx;
+    char *resp = NULL;
+    int rc = pam_prompt(c->pamh, echo_on ? PAM_PROMPT_ECHO_ON : PAM_PROMPT_ECHO_OFF,
+                        &resp, "%s", text);
+
+    if (rc != PAM_SUCCESS || !resp) {
+        ga_free_secret(resp);
+        *answer = NULL;
+        return rc == PAM_BUF_ERR ? GA_ERR_NOMEM : GA_ERR_CONV;
+    }
+    *answer = resp;
+    return GA_OK;
+}
+
+static void conv_info(void *ctx, const char *text)
+{
+    conv_ctx_t *c = ctx;
+
+    if (!c->silent)
+        (void)pam_info(c->pamh, "%s", text);
+}
+
+static void conv_error(void *ctx, const char *text)
+{
+    conv_ctx_t *c = ctx;
+
+    if (!c->silent)
+        (void)pam_error(c->pamh, "%s", text);
+}
+
+/* ---- status mapping ------------------------------------------------------ */
+
+static int to_pam(ga_status_t st, const ga_config_t *cfg)
+{
+    static const int table[GA_STATUS_MAX] = {
+        [GA_OK] = PAM_SUCCESS,
+        [GA_ERR_NOMEM] = PAM_BUF_ERR,
+        [GA_ERR_CONFIG] = PAM_SERVICE_ERR,
+        [GA_ERR_INTERNAL] = PAM_SERVICE_ERR,
+        [GA_ERR_CONV] = PAM_CONV_ERR,
+        [GA_ERR_CANCELLED] = PAM_AUTH_ERR,
+        [GA_ERR_AUTH] = PAM_AUTH_ERR,
+        [GA_ERR_INPUT] = PAM_AUTH_ERR,
+        [GA_ERR_WRONG_CODE] = PAM_AUTH_ERR,
+        [GA_ERR_EXPIRED] = PAM_AUTH_ERR,
+        [GA_ERR_THROTTLED] = PAM_AUTH_ERR,
+        [GA_ERR_REJECTED] = PAM_AUTH_ERR,
+        [GA_ERR_MAXTRIES] = PAM_MAXTRIES,
+        [GA_ERR_UNAVAIL] = PAM_AUTHINFO_UNAVAIL,
+        [GA_ERR_NOT_FOUND] = PAM_SERVICE_ERR,
+        [GA_ENROLLED] = PAM_IGNORE,
+        [GA_IGNORE] = PAM_IGNORE,
+    };
+
+    if ((unsigned)st >= GA_STATUS_MAX)
+        return PAM_SERVICE_ERR;
+    if (st == GA_ERR_UNAVAIL && cfg && cfg->failmode == GA_FAILMODE_SAFE)
+        return PAM_IGNORE; /* safe: the rest of the stack decides; never success */
+    return table[st];
+}
+
+/* ---- PAM items ------------------------------------------------------------- */
+
+/* PAM_USER must be a printable ASCII name of sane length. */
+static int user_ok(const char *user)
+{
+    size_t n = 0;
+
+    if (!user || !*user)
+        return 0;
+    for (; user[n]; n++)
+        if ((unsigned char)user[n] < 0x21 || (unsigned char)user[n] > 0x7e || n >= GA_USER_MAX)
+            return 0;
+    return 1;
+}
+
+static void stash_cleanup(pam_handle_t *pamh, void *data, int error_status)
+{
+    (void)pamh;
+    (void)error_status;
+    ga_stash_free(data);
+}
+
+/* The stash of this PAM handle for user: the one an earlier run left, or a
+ * new one registered with pam_set_data (which then owns it). */
+static ga_status_t get_stash(pam_handle_t *pamh, const char *user, ga_stash_t **out)
+{
+    const void *data = NULL;
+    ga_stash_t *st;
+
+    if (pam_get_data(pamh, GA_STASH_KEY, &data) == PAM_SUCCESS && data &&
+        strcmp(((const ga_stash_t *)data)->user, user) == 0) {
+        *out = (ga_stash_t *)data;
+        return GA_OK;
+    }
+    st = ga_stash_new(user);
+    if (!st)
+        return GA_ERR_NOMEM;
+    /* replaces (and so frees) a stash of another user */
+    if (pam_set_data(pamh, GA_STASH_KEY, st, stash_cleanup) != PAM_SUCCESS) {
+        ga_stash_free(st);
+        return GA_ERR_NOMEM;
+    }
+    *out = st;
+    return GA_OK;
+}
+
+/* ---- the run ----------------------------------------------------------------- */
+
+typedef struct run {
+    pam_handle_t *pamh;
+    int flags;
+    ga_args_t args;
+    ga_logger_t lg;
+    ga_config_t *cfg;
+    ga_client_t *client;
+} run_t;
+
+static ga_status_t setup(run_t *r, int argc, const char **argv)
+{
+    char err[GA_ERRBUF] = "";
+    ga_status_t rc;
+
+    rc = ga_args_parse(argc, argv, &r->args, err, sizeof err);
+    if (rc != GA_OK) {
+        pam_syslog(r->pamh, LOG_ERR, "%s", err);
+        return rc;
+    }
+    r->lg.debug = r->args.debug;
+    rc = ga_config_load(r->args.conf_path, geteuid(), &r->cfg, err, sizeof err);
+    if (rc == GA_OK)
+        rc = ga_state_dir_prepare(r->cfg->state_dir, geteuid(), err, sizeof err);
+    if (rc != GA_OK) {
+        pam_syslog(r->pamh, rc == GA_ERR_CONFIG ? LOG_ALERT : LOG_CRIT, "%s", err);
+        return rc;
+    }
+    if (ga_http_global_init() != GA_OK) {
+        pam_syslog(r->pamh, LOG_CRIT, "libcurl initialisation failed");
+        return GA_ERR_INTERNAL;
+    }
+    return ga_client_new(r->cfg, &r->lg, &r->client);
+}
+
+static ga_status_t run_flow(run_t *r, const char *user)
+{
+    const void *rhost = NULL, *authtok = NULL;
+    conv_ctx_t cc = {r->pamh, (r->flags & PAM_SILENT) != 0};
+    ga_ui_t ui = {conv_prompt, conv_info, conv_error, &cc};
+    ga_api_ops_t ops;
+    ga_flow_env_t env;
+    ga_stash_t *st = NULL;
+    ga_status_t rc;
+
+    (void)pam_get_item(r->pamh, PAM_RHOST, &rhost);
+    (void)pam_get_item(r->pamh, PAM_AUTHTOK, &authtok);
+    rc = get_stash(r->pamh, user, &st);
+    if (rc != GA_OK)
+        return rc;
+    if (rhost && ga_is_ip_literal(rhost) &&
+        (rc = ga_client_set_end_user_ip(r->client, rhost)) != GA_OK)
+        return rc;
+    ga_client_ops(r->client, &ops);
+    memset(&env, 0, sizeof env);
+    env.cfg = r->cfg;
+    env.lg = &r->lg;
+    env.ui = &ui;
+    env.api = &ops;
+    env.user = user;
+    env.rhost = rhost && ga_is_ip_literal(rhost) ? rhost : NULL;
+    env.initial_password = authtok;
+    env.use_first_pass = r->args.use_first_pass;
+    env.step = r->args.step;
+    env.euid = geteuid();
+    return ga_flow_run(&env, st);
+}
+
+GA_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+                                  const char **argv)
+{
+    run_t r;
+    const char *user = NULL;
+    ga_status_t st;
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    r.pamh = pamh;
+    r.flags = flags;
+    r.lg.sink = log_sink;
+    r.lg.ctx = pamh;
+    st = setup(&r, argc, argv);
+    if (st != GA_OK) {
+        rc = to_pam(st, NULL);
+        goto out;
+    }
+    rc = pam_get_user(pamh, &user, NULL);
+    if (rc != PAM_SUCCESS) {
+        pam_syslog(pamh, LOG_ERR, "cannot get the user name: %s", pam_strerror(pamh, rc));
+        rc = rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : rc;
+        goto out;
+    }
+    if (!user_ok(user)) {
+        pam_syslog(pamh, LOG_NOTICE, "refusing a user name that is empty, too long or "
+                                     "not printable ASCII");
+        rc = PAM_USER_UNKNOWN;
+        goto out;
+    }
+    st = run_flow(&r, user);
+    rc = to_pam(st, r.cfg);
+    ga_log(&r.lg, LOG_DEBUG, "user %s: step=%s result %s -> %s", user,
+           ga_step_name(r.args.step), ga_status_name(st), pam_strerror(pamh, rc));
+out:
+    ga_client_free(r.client);
+    ga_config_free(r.cfg);
+    return rc;
+}
+
+GA_EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    (void)pamh;
+    (void)flags;
+    (void)argc;
+    (void)argv;
+    return PAM_SUCCESS;
+}

@@ -1,1 +1,382 @@
-int main(void) { return 77; }
+/* pam_driver.c - a PAM application for tests and the demo.
+ *
+ * Runs pam_authenticate (and optionally pam_setcred) for SERVICE and USER
+ * with Linux-PAM's pam_start_confdir(), so service files come from CONFDIR
+ * and no root or /etc/pam.d change is needed.
+ *
+ * usage: pam_driver [options] CONFDIR SERVICE USER [ANSWER...]
+ *   --authtok PW     set PAM_AUTHTOK before authenticating (an earlier module)
+ *   --rhost HOST     set PAM_RHOST
+ *   --runs N         call pam_authenticate N times on the same handle
+ *   --silent         pass PAM_SILENT
+ *   --outbox FILE    the emulator's outbox (JSON lines), for @code answers
+ *                    and for --interactive
+ *   --syslog FILE    append what the module logs (pam_syslog) to FILE
+ *   --interactive    answer prompts from the terminal; before each prompt show
+ *                    the codes that arrived in the outbox (the demo)
+ *
+ * Scripted answers, one per prompt, in order:
+ *   TEXT        answered as is
+ *   @code       the code of the newest outbox entry (waits up to 5 s for one
+ *               newer than the last @code used)
+ *   @conv-err   the conversation fails (PAM_CONV_ERR), like a dropped client
+ *   @null       the conversation succeeds but gives a NULL answer
+ *   @empty      an empty answer
+ *   @long:N     N bytes of 'A'
+ *   @raw:HEX    the bytes given in hex (control characters, invalid UTF-8)
+ * Running out of answers is a conversation error.
+ *
+ * Prints a transcript on stdout: "ECHO_ON [prompt] -> answer", "ECHO_OFF
+ * [prompt] -> ***", "INFO [text]", "ERROR [text]", and for each call
+ * "RESULT pam_authenticate=<code> <text>". Exit status: the last PAM code.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <json.h>
+#include <security/pam_appl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct driver {
+    char **answers;
+    int n_answers;
+    int next;
+    const char *outbox;
+    long outbox_seen;   /* outbox lines already shown (interactive) */
+    long code_line;     /* outbox line of the last @code used */
+    int interactive;
+} driver_t;
+
+static const char *syslog_path;
+
+/* ---- capture what libpam's pam_syslog sends to syslog -------------------- */
+
+static void capture(int prio, const char *fmt, va_list ap)
+{
+    FILE *f;
+
+    if (!syslog_path || !(f = fopen(syslog_path, "a")))
+        return;
+    fprintf(f, "<%d> ", prio & LOG_PRIMASK);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+    fclose(f);
+}
+
+/* libpam calls the fortified __syslog_chk; define the plain ones too. The
+ * executable's (exported) definitions take precedence over libc's for libpam. */
+#define EXPORT __attribute__((visibility("default")))
+EXPORT void __syslog_chk(int prio, int flag, const char *fmt, ...);
+EXPORT void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap);
+
+EXPORT void __syslog_chk(int prio, int flag, const char *fmt, ...)
+{
+    va_list ap;
+
+    (void)flag;
+    va_start(ap, fmt);
+    capture(prio, fmt, ap);
+    va_end(ap);
+}
+
+EXPORT void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap)
+{
+    (void)flag;
+    capture(prio, fmt, ap);
+}
+
+EXPORT void syslog(int prio, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    capture(prio, fmt, ap);
+    va_end(ap);
+}
+
+EXPORT void vsyslog(int prio, const char *fmt, va_list ap)
+{
+    capture(prio, fmt, ap);
+}
+
+/* ---- outbox ------------------------------------------------------------- */
+
+/* Read the outbox; call fn for each line index >= from. Returns line count. */
+static long outbox_scan(const char *path, long from,
+                        void (*fn)(json_object *entry, long idx, void *ud), void *ud)
+{
+    char line[8192];
+    long idx = 0;
+    FILE *f = path ? fopen(path, "r") : NULL;
+
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        if (idx >= from && fn) {
+            json_object *o = json_tokener_parse(line);
+            if (o)
+                fn(o, idx, ud);
+            json_object_put(o);
+        }
+        idx++;
+    }
+    fclose(f);
+    return idx;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+
+    if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+        return json_object_get_string(v);
+    return "?";
+}
+
+static void show_entry(json_object *o, long idx, void *ud)
+{
+    (void)idx;
+    (void)ud;
+    fprintf(stderr, "\n  [emulator outbox] %s to %s: your code is %s\n\n",
+            jstr(o, "channel"), jstr(o, "to"), jstr(o, "code"));
+}
+
+static void take_code(json_object *o, long idx, void *ud)
+{
+    char *code = ud;
+
+    (void)idx;
+    snprintf(code, 16, "%s", jstr(o, "code"));
+}
+
+/* The newest code that arrived after the last one used; waits up to 5 s. */
+static char *newest_code(driver_t *d)
+{
+    char code[16] = "";
+
+    for (int i = 0; i < 50; i++) {
+        long n = outbox_scan(d->outbox, 0, NULL, NULL);
+        if (n > d->code_line) {
+            outbox_scan(d->outbox, n - 1, take_code, code);
+            d->code_line = n;
+            return strdup(code);
+        }
+        usleep(100 * 1000);
+    }
+    /* nothing new: reuse the newest (a resumed enrollment) */
+    outbox_scan(d->outbox, 0, take_code, code);
+    return strdup(code[0] ? code : "000000");
+}
+
+/* ---- answers -------------------------------------------------------------- */
+
+static char *from_hex(const char *hex)
+{
+    size_t n = strlen(hex) / 2;
+    char *out = calloc(n + 1, 1);
+
+    for (size_t i = 0; out && i < n; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            v = '?';
+        out[i] = (char)v;
+    }
+    return out;
+}
+
+/* 0: *resp set (may be NULL for @null); -1: conversation error. */
+static int scripted_answer(driver_t *d, char **resp)
+{
+    const char *a;
+
+    *resp = NULL;
+    if (d->next >= d->n_answers)
+        return -1;
+    a = d->answers[d->next++];
+    if (strcmp(a, "@conv-err") == 0)
+        return -1;
+    if (strcmp(a, "@null") == 0)
+        return 0;
+    if (strcmp(a, "@code") == 0)
+        *resp = newest_code(d);
+    else if (strcmp(a, "@empty") == 0)
+        *resp = strdup("");
+    else if (strncmp(a, "@long:", 6) == 0) {
+        long n = strtol(a + 6, NULL, 10);
+        if (n < 0 || n > 16 * 1024 * 1024)
+            n = 0;
+        if ((*resp = malloc((size_t)n + 1))) {
+            memset(*resp, 'A', (size_t)n);
+            (*resp)[n] = '\0';
+        }
+    } else if (strncmp(a, "@raw:", 5) == 0)
+        *resp = from_hex(a + 5);
+    else
+        *resp = strdup(a);
+    return 0;
+}
+
+static int terminal_answer(driver_t *d, int echo, char **resp)
+{
+    struct termios old, quiet;
+    char buf[1024];
+    int tty = isatty(STDIN_FILENO);
+
+    (void)d;
+    *resp = NULL;
+    if (!echo && tty && tcgetattr(STDIN_FILENO, &old) == 0) {
+        quiet = old;
+        quiet.c_lflag &= (tcflag_t)~ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    } else
+        tty = 0;
+    if (!fgets(buf, sizeof buf, stdin)) {
+        if (tty)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        return -1; /* EOF or Ctrl-D: like a dropped connection */
+    }
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    *resp = strdup(buf);
+    memset(buf, 0, sizeof buf);
+    return 0;
+}
+
+/* ---- the conversation ----------------------------------------------------- */
+
+static int quiet; /* interactive: no transcript on stdout */
+
+static void print_visible(const char *label, const char *text)
+{
+    if (quiet)
+        return;
+    printf("%s [", label);
+    for (const char *p = text; p && *p; p++)
+        putchar(*p == '\n' ? '|' : *p);
+    printf("]");
+}
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp,
+                void *appdata)
+{
+    driver_t *d = appdata;
+    struct pam_response *rep = calloc((size_t)n, sizeof *rep);
+
+    if (!rep)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++) {
+        int style = msg[i]->msg_style, echo = style == PAM_PROMPT_ECHO_ON;
+        int rc;
+
+        if (style == PAM_TEXT_INFO || style == PAM_ERROR_MSG) {
+            print_visible(style == PAM_TEXT_INFO ? "INFO" : "ERROR", msg[i]->msg);
+            if (!quiet)
+                printf("\n");
+            if (d->interactive)
+                fprintf(stderr, "%s\n", msg[i]->msg);
+            continue;
+        }
+        if (style != PAM_PROMPT_ECHO_ON && style != PAM_PROMPT_ECHO_OFF)
+            goto fail;
+        print_visible(echo ? "ECHO_ON" : "ECHO_OFF", msg[i]->msg);
+        if (d->interactive) {
+            d->outbox_seen = outbox_scan(d->outbox, d->outbox_seen, show_entry, NULL);
+            fprintf(stderr, "%s", msg[i]->msg);
+            fflush(stderr);
+            rc = terminal_answer(d, echo, &rep[i].resp);
+        } else
+            rc = scripted_answer(d, &rep[i].resp);
+        if (rc != 0) {
+            if (!quiet)
+                printf(" -> (conversation error)\n");
+            goto fail;
+        }
+        if (!quiet)
+            printf(" -> %s\n", !rep[i].resp ? "(null)" : echo ? rep[i].resp : "***");
+    }
+    fflush(stdout);
+    *resp = rep;
+    return PAM_SUCCESS;
+fail:
+    fflush(stdout);
+    for (int i = 0; i < n; i++)
+        free(rep[i].resp);
+    free(rep);
+    return PAM_CONV_ERR;
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: pam_driver [--authtok PW] [--rhost HOST] [--runs N] [--silent]\n"
+                    "  [--outbox FILE] [--syslog FILE] [--interactive] CONFDIR SERVICE USER "
+                    "[ANSWER...]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    driver_t d = {0};
+    struct pam_conv pc = {conv, &d};
+    pam_handle_t *pamh = NULL;
+    const char *authtok = NULL, *rhost = NULL;
+    int runs = 1, flags = 0, rc = PAM_SUCCESS, i = 1;
+
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--interactive") == 0)
+            d.interactive = quiet = 1;
+        else if (strcmp(o, "--silent") == 0)
+            flags |= PAM_SILENT;
+        else if (i + 1 >= argc)
+            usage();
+        else if (strcmp(o, "--authtok") == 0)
+            authtok = argv[++i];
+        else if (strcmp(o, "--rhost") == 0)
+            rhost = argv[++i];
+        else if (strcmp(o, "--runs") == 0)
+            runs = atoi(argv[++i]);
+        else if (strcmp(o, "--outbox") == 0)
+            d.outbox = argv[++i];
+        else if (strcmp(o, "--syslog") == 0)
+            syslog_path = argv[++i];
+        else
+            usage();
+    }
+    if (argc - i < 3)
+        usage();
+    d.answers = argv + i + 3;
+    d.n_answers = argc - i - 3;
+    d.outbox_seen = outbox_scan(d.outbox, 0, NULL, NULL);
+    d.code_line = d.outbox_seen;
+    rc = pam_start_confdir(argv[i + 1], argv[i + 2], &pc, argv[i], &pamh);
+    if (rc != PAM_SUCCESS) {
+        printf("RESULT pam_start=%d %s\n", rc, pam_strerror(NULL, rc));
+        return rc;
+    }
+    if (authtok)
+        pam_set_item(pamh, PAM_AUTHTOK, authtok);
+    if (rhost)
+        pam_set_item(pamh, PAM_RHOST, rhost);
+    for (int r = 0; r < runs; r++) {
+        rc = pam_authenticate(pamh, flags);
+        if (d.interactive)
+            fprintf(stderr, "\npam_authenticate: %s\n", pam_strerror(pamh, rc));
+        printf("RESULT pam_authenticate=%d %s\n", rc, pam_strerror(pamh, rc));
+        fflush(stdout);
+    }
+    pam_end(pamh, rc);
+    return rc;
+}

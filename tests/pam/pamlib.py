@@ -1,0 +1,227 @@
+"""Helpers for the end-to-end PAM tests: a running GenAuth emulator, config
+files and PAM service files in a private directory, and runs of the real
+module through libpam (tests/pam/pam_driver, pam_start_confdir)."""
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.environ.get("abs_top_srcdir") or os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("abs_top_builddir") or SRC
+sys.path.insert(0, os.path.join(SRC, "tests", "emulator"))
+
+import emulib  # noqa: E402
+
+MODULE = os.path.join(BUILD, ".libs", "pam_genauth.so")
+AUTHTOK_MODULE = os.path.join(BUILD, "tests", "pam", ".libs", "pam_test_authtok.so")
+DRIVER = os.path.join(BUILD, "tests", "pam", "pam_driver")
+
+# Linux-PAM return codes (security/_pam_types.h)
+PAM_SUCCESS = 0
+PAM_SERVICE_ERR = 3
+PAM_BUF_ERR = 5
+PAM_PERM_DENIED = 6
+PAM_AUTH_ERR = 7
+PAM_AUTHINFO_UNAVAIL = 9
+PAM_USER_UNKNOWN = 10
+PAM_MAXTRIES = 11
+PAM_CONV_ERR = 19
+PAM_IGNORE = 25
+
+DEFAULT_USERS = [
+    {"username": "alice", "password": "alice-pw", "phone": "18812345678",
+     "email": "alice@example.com", "factors": []},
+    {"username": "bob", "password": "bob-pw", "email": "bob@example.com", "factors": []},
+    {"username": "erin", "password": "erin-pw", "factors": [
+        {"factorType": "SMS", "profile": {"phoneNumber": "13900001111",
+                                          "phoneCountryCode": "+86"}}]},
+]
+
+
+class Result:
+    """What one driver run showed and returned."""
+
+    def __init__(self, proc, syslog_path, elapsed):
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.elapsed = elapsed
+        self.lines = proc.stdout.splitlines()
+        self.results = [int(m.group(1)) for m in
+                        (re.match(r"RESULT pam_authenticate=(\d+)", l) for l in self.lines) if m]
+        self.rc = self.results[-1] if self.results else None
+        self.prompts = [l for l in self.lines if l.startswith(("ECHO_ON", "ECHO_OFF"))]
+        self.infos = [l[6:-1] for l in self.lines if l.startswith("INFO [")]
+        self.errors = [l[7:-1] for l in self.lines if l.startswith("ERROR [")]
+        try:
+            with open(syslog_path, encoding="utf-8", errors="replace") as f:
+                self.syslog = f.read()
+        except OSError:
+            self.syslog = ""
+
+    def __repr__(self):
+        return "rc=%s\n--- transcript\n%s\n--- syslog\n%s\n--- stderr\n%s" % (
+            self.rc, self.stdout, self.syslog, self.stderr)
+
+
+class Env:
+    """One emulator for a whole test module, shared by its test cases."""
+    emu = None
+    workdir = None
+
+    @classmethod
+    def start(cls):
+        if cls.emu is None:
+            cls.workdir = tempfile.mkdtemp(prefix="pam_genauth-e2e.")
+            cls.emu = emulib.Emulator().start(cls.workdir)
+        return cls.emu
+
+    @classmethod
+    def stop(cls):
+        if cls.emu is not None:
+            cls.emu.stop()
+            cls.emu = None
+        if cls.workdir:
+            shutil.rmtree(cls.workdir, ignore_errors=True)
+            cls.workdir = None
+
+
+def conf_text(values):
+    out = []
+    for key, val in values.items():
+        if val is None:
+            continue
+        if isinstance(val, (list, tuple)):
+            out.append('%s = {%s}' % (key, ", ".join('"%s"' % v for v in val)))
+        elif isinstance(val, int):
+            out.append("%s = %d" % (key, val))
+        else:
+            out.append('%s = "%s"' % (key, val))
+    return "\n".join(out) + "\n"
+
+
+class PamCase(unittest.TestCase):
+    """Base class: a fresh emulator state, config and service dir per test."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Env.start()
+
+    def setUp(self):
+        self.emu.reset()
+        self.emu.add_users(DEFAULT_USERS)
+        self.dir = tempfile.mkdtemp(prefix="pam_genauth-case.")
+        os.chmod(self.dir, 0o700)
+        self.confdir = os.path.join(self.dir, "pam.d")
+        os.mkdir(self.confdir)
+        self.state_dir = os.path.join(self.dir, "state")
+        self.syslog = os.path.join(self.dir, "syslog")
+        self.config = {
+            "app_id": "emu-app-id",
+            "app_secret": "emu-app-secret",
+            "app_host": self.emu.url,
+            "ca_file": self.emu.ca_file,
+            "state_dir": self.state_dir,
+            "connect_timeout": 2,
+            "timeout": 3,
+        }
+        self.conf_path = os.path.join(self.dir, "pam_genauth.conf")
+        self.write_config()
+        self.stack("auth required {mod} conf={conf}")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # ---- files ----
+    def write_config(self, text=None, mode=0o600, **overrides):
+        values = dict(self.config)
+        values.update(overrides)
+        if os.path.lexists(self.conf_path):
+            os.unlink(self.conf_path)
+        fd = os.open(self.conf_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(conf_text(values) if text is None else text)
+        os.chmod(self.conf_path, mode)
+        return self.conf_path
+
+    def stack(self, *lines, service="genauth-test"):
+        """Write a PAM service file; {mod} and {conf} are filled in."""
+        with open(os.path.join(self.confdir, service), "w") as f:
+            for line in lines:
+                f.write(line.format(mod=MODULE, conf=self.conf_path) + "\n")
+        with open(os.path.join(self.confdir, "other"), "w") as f:
+            f.write("auth required pam_deny.so\n")
+
+    # ---- runs ----
+    def login(self, *answers, user="alice", service="genauth-test", authtok=None,
+              rhost=None, runs=1, timeout=90, env=None):
+        cmd = [DRIVER, "--outbox", os.path.join(self.emu.state_dir, "outbox.jsonl"),
+               "--syslog", self.syslog]
+        stack_file = os.path.join(self.confdir, service)
+        with open(stack_file) as f:
+            original = f.read()
+        if authtok is not None:  # an earlier module sets PAM_AUTHTOK
+            with open(stack_file, "w") as f:
+                f.write("auth optional %s %s\n%s" % (AUTHTOK_MODULE, authtok, original))
+        if rhost is not None:
+            cmd += ["--rhost", rhost]
+        if runs != 1:
+            cmd += ["--runs", str(runs)]
+        cmd += [self.confdir, service, user] + list(answers)
+        if os.path.exists(self.syslog):
+            os.unlink(self.syslog)
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=timeout, env=env,
+                                  universal_newlines=True, errors="replace")
+        finally:
+            with open(stack_file, "w") as f:
+                f.write(original)
+        res = Result(proc, self.syslog, time.monotonic() - start)
+        self.last = res
+        return res
+
+    # ---- assertions ----
+    def assertRc(self, res, rc):
+        self.assertEqual(res.rc, rc, repr(res))
+
+    def calls(self, path=None):
+        return [r for r in self.emu.requests() if path is None or r["path"] == path]
+
+    def assertCalls(self, path, n):
+        got = self.calls(path)
+        self.assertEqual(len(got), n, "%s: %d calls, want %d\n%r" % (path, len(got), n,
+                                                                     self.last))
+
+    def assertNoSecrets(self, res, *secrets):
+        text = res.stdout + res.syslog + res.stderr
+        for s in secrets:
+            if s and s not in ("***",):
+                self.assertNotIn(s, res.syslog, "secret %r in syslog" % s)
+        return text
+
+
+def main():
+    """Run the given test module's cases and print a closing line."""
+    loader = unittest.defaultTestLoader
+    suite = loader.loadTestsFromModule(sys.modules["__main__"])
+    runner = unittest.TextTestRunner(verbosity=2, stream=sys.stdout)
+    try:
+        result = runner.run(suite)
+    finally:
+        Env.stop()
+    failed = len(result.failures) + len(result.errors)
+    passed = result.testsRun - failed - len(result.skipped)
+    print("%s: %d passed, %d failed, %d skipped" % (
+        os.path.basename(sys.argv[0]).replace(".py", ""), passed, failed,
+        len(result.skipped)))
+    sys.exit(1 if failed else 0)
