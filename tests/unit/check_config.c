@@ -1,2 +1,1158 @@
-/* placeholder until written */
-int main(void) { return 77; }
+/* check_config.c - unit tests for ga_perm, ga_args and ga_config.
+ *
+ * Config files are generated at run time in a mkdtemp directory, mode
+ * 0600, owned by the running user: ga_config_load is called with
+ * geteuid(), so the tests pass as root and as a normal user. */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ga_args.h"
+#include "ga_config.h"
+#include "ga_perm.h"
+
+/* Appears in every generated config; must never show up in an error. */
+#define SECRET "S3cr3t-Value-XYZ"
+#define L_ID "app_id = \"6123abcd\"\n"
+#define L_SECRET "app_secret = \"" SECRET "\"\n"
+#define L_HOST "app_host = \"https://example.genauth.ai\"\n"
+#define BASE L_ID L_SECRET L_HOST
+
+static char dir[64];
+static char err[512];
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/check_config.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    err[0] = '\0';
+}
+
+static void teardown(void)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[PATH_MAX];
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        (void)snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (unlink(p) != 0)
+            (void)rmdir(p);
+    }
+    closedir(d);
+    (void)rmdir(dir);
+}
+
+/* Write len bytes into dir/name with mode; returns the path (static). */
+static const char *write_n(const char *name, const char *text, size_t len, mode_t mode)
+{
+    static char path[PATH_MAX];
+    int fd;
+
+    (void)snprintf(path, sizeof path, "%s/%s", dir, name);
+    (void)unlink(path);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+    ck_assert_int_eq(fchmod(fd, mode), 0);
+    ck_assert_int_eq(close(fd), 0);
+    return path;
+}
+
+static const char *write_conf(const char *text)
+{
+    return write_n("pam_genauth.conf", text, strlen(text), 0600);
+}
+
+/* Load text; on success *out holds the config, else NULL. */
+static ga_status_t load_text(const char *text, ga_config_t **out)
+{
+    const char *path = write_conf(text);
+
+    err[0] = '\0';
+    return ga_config_load(path, geteuid(), out, err, sizeof err);
+}
+
+/* Load text that must fail with GA_ERR_CONFIG and an err containing want. */
+static void expect_error(const char *text, const char *want)
+{
+    ga_config_t *cfg = (ga_config_t *)&cfg; /* must be reset to NULL */
+    ga_status_t rc = load_text(text, &cfg);
+
+    ck_assert_msg(rc == GA_ERR_CONFIG, "rc %d for:\n%s", rc, text);
+    ck_assert_ptr_null(cfg);
+    ck_assert_msg(strstr(err, want) != NULL, "err \"%s\" lacks \"%s\"", err, want);
+    ck_assert_msg(strstr(err, SECRET) == NULL, "secret leaked: %s", err);
+    ck_assert_msg(strchr(err, '\n') == NULL, "err is not one line: %s", err);
+}
+
+/* A config with the three required lines, one of them replaced by line
+ * when it sets the same key. */
+static void build(char *out, size_t n, const char *key, const char *line)
+{
+    size_t klen = key ? strlen(key) : 0;
+    int len;
+
+    len = snprintf(out, n, "%s%s%s%s\n",
+                   key && strncmp(L_ID, key, klen) == 0 && L_ID[klen] == ' ' ? "" : L_ID,
+                   key && strncmp(L_SECRET, key, klen) == 0 && L_SECRET[klen] == ' ' ? ""
+                                                                                   : L_SECRET,
+                   key && strncmp(L_HOST, key, klen) == 0 && L_HOST[klen] == ' ' ? "" : L_HOST,
+                   line ? line : "");
+    ck_assert_int_lt(len, (int)n);
+}
+
+static const char *factor_list(const ga_config_t *c, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->n_factors; i++) {
+        if (i)
+            strncat(buf, ",", n - strlen(buf) - 1);
+        strncat(buf, ga_factor_name(c->factors[i]), n - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+/* The value of key in c, as text. */
+static const char *repr(const ga_config_t *c, const char *key, char *buf, size_t n)
+{
+    static const char *const methods[] = {"client_secret_post", "client_secret_basic", "none"};
+    static const char *const modes[] = {"secure", "safe"};
+
+    if (strcmp(key, "app_id") == 0)
+        return c->app_id;
+    if (strcmp(key, "app_secret") == 0)
+        return c->app_secret;
+    if (strcmp(key, "app_host") == 0)
+        return c->app_host;
+    if (strcmp(key, "ca_file") == 0)
+        return c->ca_file ? c->ca_file : "(null)";
+    if (strcmp(key, "token_endpoint_auth_method") == 0)
+        return methods[c->auth_method];
+    if (strcmp(key, "login_field") == 0)
+        return ga_login_field_name(c->login_field);
+    if (strcmp(key, "login_format") == 0)
+        return c->login_format;
+    if (strcmp(key, "factors") == 0)
+        return factor_list(c, buf, n);
+    if (strcmp(key, "phone_country_code") == 0)
+        return c->phone_country_code;
+    if (strcmp(key, "failmode") == 0)
+        return modes[c->failmode];
+    if (strcmp(key, "state_dir") == 0)
+        return c->state_dir;
+    if (strcmp(key, "lang") == 0)
+        return c->lang;
+    if (strcmp(key, "header_prefix") == 0)
+        return c->header_prefix;
+    if (strcmp(key, "connect_timeout") == 0)
+        (void)snprintf(buf, n, "%ld", c->connect_timeout);
+    else if (strcmp(key, "timeout") == 0)
+        (void)snprintf(buf, n, "%ld", c->timeout);
+    else if (strcmp(key, "max_attempts") == 0)
+        (void)snprintf(buf, n, "%ld", c->max_attempts);
+    else if (strcmp(key, "max_sends") == 0)
+        (void)snprintf(buf, n, "%ld", c->max_sends);
+    else
+        ck_abort_msg("unknown key %s", key);
+    return buf;
+}
+
+/* ---- ga_perm_check ------------------------------------------------------ */
+
+static struct stat fake_stat(mode_t mode, uid_t uid)
+{
+    struct stat st;
+
+    memset(&st, 0, sizeof st);
+    st.st_mode = mode;
+    st.st_uid = uid;
+    return st;
+}
+
+START_TEST(test_perm_file)
+{
+    struct stat st = fake_stat(S_IFREG | 0600, 0);
+
+    ck_assert_ptr_null(ga_perm_check(&st, 0, 0));
+    ck_assert_ptr_null(ga_perm_check(&st, 1000, 0)); /* root-owned, non-root caller */
+    st = fake_stat(S_IFREG | 0400, 0);
+    ck_assert_ptr_null(ga_perm_check(&st, 0, 0));
+    st = fake_stat(S_IFREG | 0700, 0); /* execute bits are not access to the secret */
+    ck_assert_ptr_null(ga_perm_check(&st, 0, 0));
+    st = fake_stat(S_IFREG | 0600, 1000);
+    ck_assert_ptr_null(ga_perm_check(&st, 1000, 0)); /* own file, non-root caller */
+    ck_assert_str_eq(ga_perm_check(&st, 0, 0), "is not owned by root");
+    ck_assert_str_eq(ga_perm_check(&st, 1001, 0),
+                     "is owned neither by root nor by the current user");
+    for (mode_t m = 1; m <= 077; m++) {
+        st = fake_stat(S_IFREG | 0600 | m, 0);
+        if (m & 066)
+            ck_assert_str_eq(ga_perm_check(&st, 0, 0),
+                             "is readable or writable by group or others");
+        else
+            ck_assert_ptr_null(ga_perm_check(&st, 0, 0));
+    }
+}
+END_TEST
+
+START_TEST(test_perm_types)
+{
+    struct stat st = fake_stat(S_IFLNK | 0600, 0);
+
+    ck_assert_str_eq(ga_perm_check(&st, 0, 0), "is a symlink");
+    ck_assert_str_eq(ga_perm_check(&st, 0, 1), "is a symlink");
+    st = fake_stat(S_IFDIR | 0700, 0);
+    ck_assert_str_eq(ga_perm_check(&st, 0, 0), "is not a regular file");
+    ck_assert_ptr_null(ga_perm_check(&st, 0, 1));
+    st = fake_stat(S_IFIFO | 0600, 0);
+    ck_assert_str_eq(ga_perm_check(&st, 0, 0), "is not a regular file");
+    ck_assert_str_eq(ga_perm_check(&st, 0, 1), "is not a directory");
+    st = fake_stat(S_IFREG | 0600, 0);
+    ck_assert_str_eq(ga_perm_check(&st, 0, 1), "is not a directory");
+    ck_assert_str_eq(ga_perm_check(NULL, 0, 0), "could not be examined");
+}
+END_TEST
+
+START_TEST(test_perm_dir)
+{
+    struct stat st;
+
+    for (mode_t m = 0; m <= 077; m++) {
+        st = fake_stat(S_IFDIR | 0700 | m, 0);
+        if (m)
+            ck_assert_str_eq(ga_perm_check(&st, 0, 1), "is accessible by group or others");
+        else
+            ck_assert_ptr_null(ga_perm_check(&st, 0, 1));
+    }
+    st = fake_stat(S_IFDIR | 0700, 1000);
+    ck_assert_str_eq(ga_perm_check(&st, 0, 1), "is not owned by root");
+    ck_assert_ptr_null(ga_perm_check(&st, 1000, 1));
+    ck_assert_ptr_nonnull(ga_perm_check(&st, 1001, 1));
+    st = fake_stat(S_IFDIR | 0700, 0);
+    ck_assert_ptr_null(ga_perm_check(&st, 1000, 1));
+}
+END_TEST
+
+/* ---- ga_args_parse ------------------------------------------------------ */
+
+static ga_status_t args(ga_args_t *a, int argc, const char **argv)
+{
+    err[0] = 'x';
+    err[1] = '\0';
+    return ga_args_parse(argc, argv, a, err, sizeof err);
+}
+
+START_TEST(test_args_defaults)
+{
+    ga_args_t a;
+
+    ck_assert_int_eq(args(&a, 0, NULL), GA_OK);
+    ck_assert_str_eq(err, "");
+    ck_assert_str_eq(a.conf_path, GA_DEFAULT_CONF);
+    ck_assert_int_eq(a.debug, 0);
+    ck_assert_int_eq(a.use_first_pass, 0);
+    ck_assert_int_eq(a.step, GA_STEP_BOTH);
+}
+END_TEST
+
+START_TEST(test_args_valid)
+{
+    const char *v1[] = {"debug", "use_first_pass", "conf=/etc/x.conf", "step=request"};
+    const char *v2[] = {"try_first_pass", "step=bind", "debug", "debug"};
+    const char *v3[] = {"step=both"};
+    ga_args_t a;
+
+    ck_assert_int_eq(args(&a, 4, v1), GA_OK);
+    ck_assert_int_eq(a.debug, 1);
+    ck_assert_int_eq(a.use_first_pass, 1);
+    ck_assert_ptr_eq(a.conf_path, v1[2] + 5); /* points into argv */
+    ck_assert_int_eq(a.step, GA_STEP_REQUEST);
+    ck_assert_int_eq(args(&a, 4, v2), GA_OK);
+    ck_assert_int_eq(a.use_first_pass, 0);
+    ck_assert_int_eq(a.step, GA_STEP_BIND);
+    ck_assert_str_eq(a.conf_path, GA_DEFAULT_CONF);
+    ck_assert_int_eq(args(&a, 1, v3), GA_OK);
+    ck_assert_int_eq(a.step, GA_STEP_BOTH);
+}
+END_TEST
+
+static const struct {
+    const char *argv[2];
+    const char *want;
+} bad_args[] = {
+    {{"bogus", NULL}, "unknown module argument \"bogus\""},
+    {{"Debug", NULL}, "unknown module argument \"Debug\""},
+    {{"debug=1", NULL}, "unknown module argument \"debug=1\""},
+    {{"conf", NULL}, "unknown module argument \"conf\""},
+    {{"conf=", NULL}, "\"conf=\" has an empty value"},
+    {{"conf=etc/x.conf", NULL}, "\"conf=etc/x.conf\" is not an absolute path"},
+    {{"conf=./x.conf", NULL}, "is not an absolute path"},
+    {{"conf=/a", "conf=/b"}, "\"conf=/b\" repeats conf="},
+    {{"conf=/a", "conf=/a"}, "repeats conf="},
+    {{"conf=/a\x1b[31m", NULL}, "\"conf=/a?[31m\" contains control characters"},
+    {{"step=", NULL}, "\"step=\" is invalid"},
+    {{"step=all", NULL}, "\"step=all\" is invalid; use step=both"},
+    {{"step=BIND", NULL}, "\"step=BIND\" is invalid"},
+    {{"step=bind", "step=request"}, "\"step=request\" repeats step="},
+    {{"use_first_pass", "try_first_pass"}, "contradict each other"},
+    {{"\x01\x02unknown\n", NULL}, "unknown module argument \"??unknown \""},
+};
+
+START_TEST(test_args_invalid)
+{
+    ga_args_t a;
+    int argc = bad_args[_i].argv[1] ? 2 : 1;
+
+    ck_assert_int_eq(args(&a, argc, (const char **)bad_args[_i].argv), GA_ERR_CONFIG);
+    ck_assert_msg(strstr(err, bad_args[_i].want) != NULL, "err \"%s\" lacks \"%s\"", err,
+                  bad_args[_i].want);
+    ck_assert_str_eq(a.conf_path, GA_DEFAULT_CONF); /* reset on error */
+}
+END_TEST
+
+START_TEST(test_args_edge)
+{
+    char longpath[PATH_MAX + 16];
+    const char *argv[1] = {longpath};
+    const char *nul[1] = {NULL};
+    ga_args_t a;
+
+    memcpy(longpath, "conf=/", 6);
+    memset(longpath + 6, 'a', PATH_MAX - 2); /* path of PATH_MAX-1 chars */
+    longpath[PATH_MAX + 4] = '\0';
+    ck_assert_int_eq(args(&a, 1, argv), GA_OK);
+    ck_assert_uint_eq(strlen(a.conf_path), PATH_MAX - 1);
+    longpath[PATH_MAX + 4] = 'a';
+    longpath[PATH_MAX + 5] = '\0';
+    ck_assert_int_eq(args(&a, 1, argv), GA_ERR_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err, "longer than PATH_MAX"));
+    ck_assert_uint_lt(strlen(err), 200); /* the quoted argument is capped */
+    ck_assert_int_eq(args(&a, 1, nul), GA_ERR_CONFIG);
+    ck_assert_int_eq(args(&a, -1, NULL), GA_ERR_CONFIG);
+    ck_assert_int_eq(args(&a, 1, NULL), GA_ERR_CONFIG);
+    ck_assert_int_eq(ga_args_parse(0, NULL, NULL, err, sizeof err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_args_parse(1, (const char *[]){"x"}, &a, NULL, 0), GA_ERR_CONFIG);
+    ck_assert_str_eq(ga_step_name(GA_STEP_BOTH), "both");
+    ck_assert_str_eq(ga_step_name(GA_STEP_REQUEST), "request");
+    ck_assert_str_eq(ga_step_name(GA_STEP_BIND), "bind");
+    ck_assert_str_eq(ga_step_name((ga_step_t)42), "both");
+}
+END_TEST
+
+/* ---- ga_config_load: values ---------------------------------------------- */
+
+START_TEST(test_defaults)
+{
+    ga_config_t *c = NULL;
+    char buf[64];
+
+    ck_assert_int_eq(load_text(BASE, &c), GA_OK);
+    ck_assert_str_eq(err, "");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->path, write_conf(BASE));
+    ck_assert_str_eq(c->app_id, "6123abcd");
+    ck_assert_str_eq(c->app_secret, SECRET);
+    ck_assert_str_eq(c->app_host, "https://example.genauth.ai");
+    ck_assert_ptr_null(c->ca_file);
+    ck_assert_int_eq(c->auth_method, GA_CLIENT_AUTH_POST);
+    ck_assert_int_eq(c->login_field, GA_LOGIN_USERNAME);
+    ck_assert_str_eq(c->login_format, "%u");
+    ck_assert_str_eq(factor_list(c, buf, sizeof buf), "SMS,EMAIL");
+    ck_assert_str_eq(c->phone_country_code, "+86");
+    ck_assert_int_eq(c->failmode, GA_FAILMODE_SECURE);
+    ck_assert_int_eq(c->connect_timeout, 5);
+    ck_assert_int_eq(c->timeout, 10);
+    ck_assert_int_eq(c->max_attempts, 3);
+    ck_assert_int_eq(c->max_sends, 3);
+    ck_assert_str_eq(c->state_dir, "/var/lib/pam_genauth");
+    ck_assert_str_eq(c->lang, "en-US");
+    ck_assert_str_eq(c->header_prefix, "x-authing-");
+    ga_config_free(c);
+    ga_config_free(NULL);
+}
+END_TEST
+
+static const struct {
+    const char *key, *line, *want;
+} good[] = {
+    {"app_id", "app_id = abc-123_X", "abc-123_X"},
+    {"app_id", "app_id = 'x'", "x"},
+    {"app_secret", "app_secret = \"with space ~!\"", "with space ~!"},
+    {"app_host", "app_host = \"https://h.example.com/\"", "https://h.example.com"},
+    {"app_host", "app_host = https://127.0.0.1:8443", "https://127.0.0.1:8443"},
+    {"app_host", "app_host = \"https://[::1]:8443/\"", "https://[::1]:8443"},
+    {"app_host", "app_host = \"https://[::1]\"", "https://[::1]"},
+    {"app_host", "app_host = \"https://a-b.c:65535\"", "https://a-b.c:65535"},
+    {"token_endpoint_auth_method", "token_endpoint_auth_method = client_secret_post",
+     "client_secret_post"},
+    {"token_endpoint_auth_method", "token_endpoint_auth_method = client_secret_basic",
+     "client_secret_basic"},
+    {"token_endpoint_auth_method", "token_endpoint_auth_method = none", "none"},
+    {"login_field", "login_field = username", "username"},
+    {"login_field", "login_field = email", "email"},
+    {"login_field", "login_field = phone", "phone"},
+    {"login_field", "login_field = account", "account"},
+    {"login_format", "login_format = \"%u@corp.example\"", "%u@corp.example"},
+    {"login_format", "login_format = \"100%%-%u\"", "100%%-%u"},
+    {"login_format", "login_format = \"%%%u%%\"", "%%%u%%"},
+    {"factors", "factors = {\"SMS\"}", "SMS"},
+    {"factors", "factors = {EMAIL}", "EMAIL"},
+    {"factors", "factors = {\"EMAIL\", \"SMS\"}", "EMAIL,SMS"},
+    {"factors", "factors = SMS", "SMS"},
+    {"phone_country_code", "phone_country_code = \"+1\"", "+1"},
+    {"phone_country_code", "phone_country_code = \"+1234\"", "+1234"},
+    {"failmode", "failmode = secure", "secure"},
+    {"failmode", "failmode = safe", "safe"},
+    {"connect_timeout", "connect_timeout = 1", "1"},
+    {"connect_timeout", "connect_timeout = 60", "60"},
+    {"timeout", "timeout = 1", "1"},
+    {"timeout", "timeout = \"120\"", "120"},
+    {"max_attempts", "max_attempts = 1", "1"},
+    {"max_attempts", "max_attempts = 10", "10"},
+    {"max_sends", "max_sends = 1", "1"},
+    {"max_sends", "max_sends = 5", "5"},
+    {"state_dir", "state_dir = /var/lib/x", "/var/lib/x"},
+    {"state_dir", "state_dir = /var/lib/a..b/", "/var/lib/a..b/"},
+    {"lang", "lang = en-US", "en-US"},
+    {"lang", "lang = zh-CN", "zh-CN"},
+    {"lang", "lang = zh-TW", "zh-TW"},
+    {"lang", "lang = ja-JP", "ja-JP"},
+    {"header_prefix", "header_prefix = x-authing-", "x-authing-"},
+    {"header_prefix", "header_prefix = x-genauth-", "x-genauth-"},
+};
+
+START_TEST(test_valid_value)
+{
+    char text[2048], buf[128];
+    ga_config_t *c = NULL;
+
+    build(text, sizeof text, good[_i].key, good[_i].line);
+    ck_assert_msg(load_text(text, &c) == GA_OK, "%s: %s", good[_i].line, err);
+    ck_assert_str_eq(repr(c, good[_i].key, buf, sizeof buf), good[_i].want);
+    ga_config_free(c);
+}
+END_TEST
+
+#define X40 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define X128 X40 X40 X40 "xxxxxxxx"
+#define X200 X40 X40 X40 X40 X40
+
+static const struct {
+    const char *key, *line, *want;
+} bad[] = {
+    {"app_id", "", "app_id: is required"},
+    {"app_id", "app_id = \"\"", "app_id: must be 1 to 128 printable ASCII characters"},
+    {"app_id", "app_id = \"a b\"", "without spaces, not \"a b\""},
+    {"app_id", "app_id = \"" X128 "y\"", "app_id: must be 1 to 128"},
+    {"app_id", "app_id = \"a\\tb\"", "not \"a b\""},
+    {"app_id", "app_id = \"caf\xc3\xa9\"", "not \"caf??\""},
+    {"app_secret", "", "app_secret: is required"},
+    {"app_secret", "app_secret = \"\"", "app_secret: must be 1 to 256 printable ASCII"},
+    {"app_secret", "app_secret = \"" X128 X128 "y\"", "(value not shown)"},
+    {"app_secret", "app_secret = \"" SECRET "\\x01\"", "(value not shown)"},
+    {"app_host", "", "app_host: is required"},
+    {"app_host", "app_host = \"http://example.com\"",
+     "app_host: must start with https://, not \"http://example.com\""},
+    {"app_host", "app_host = \"HTTPS://example.com\"", "must start with https://"},
+    {"app_host", "app_host = \"example.com\"", "must start with https://"},
+    {"app_host", "app_host = \"https://\"", "app_host: has no host name"},
+    {"app_host", "app_host = \"https:///\"", "app_host: has no host name"},
+    {"app_host", "app_host = \"https://u:p@example.com\"", "user information (@)"},
+    {"app_host", "app_host = \"https://example.com/api\"", "without a path, query"},
+    {"app_host", "app_host = \"https://example.com//\"", "without a path, query"},
+    {"app_host", "app_host = \"https://example.com?a=b\"", "without a path, query"},
+    {"app_host", "app_host = \"https://example.com#x\"", "without a path, query"},
+    {"app_host", "app_host = \"https://exa mple.com\"", "spaces or control characters"},
+    {"app_host", "app_host = \"https://example.com\\n\"", "spaces or control characters"},
+    {"app_host", "app_host = \"https://example.com:\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://example.com:0\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://example.com:65536\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://example.com:-1\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://example.com:8a\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://ex_ample.com\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://:443\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://[::1\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://[]\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://[::1]x\"", "invalid host name or port"},
+    {"app_host", "app_host = \"https://" X128 X128 "\"", "longer than 256 characters"},
+    {"ca_file", "ca_file = \"ca.pem\"", "ca_file: must be an absolute path, not \"ca.pem\""},
+    {"ca_file", "ca_file = \"\"", "ca_file: must be an absolute path"},
+    {"ca_file", "ca_file = /nonexistent/ca.pem", "does not exist or is not a regular file"},
+    {"ca_file", "ca_file = /", "does not exist or is not a regular file"},
+    {"token_endpoint_auth_method", "token_endpoint_auth_method = basic",
+     "token_endpoint_auth_method: must be client_secret_post, client_secret_basic or "
+     "none, not \"basic\""},
+    {"token_endpoint_auth_method", "token_endpoint_auth_method = Client_Secret_Post",
+     "not \"Client_Secret_Post\""},
+    {"login_field", "login_field = user",
+     "login_field: must be username, email, phone or account, not \"user\""},
+    {"login_field", "login_field = \"\"", "login_field: must be username"},
+    {"login_format", "login_format = user", "login_format: must contain %u exactly once"},
+    {"login_format", "login_format = \"%u%u\"", "must contain %u exactly once"},
+    {"login_format", "login_format = \"%x%u\"", "may use only %u and %% escapes, not"},
+    {"login_format", "login_format = \"%u%\"", "may use only %u and %% escapes"},
+    {"login_format", "login_format = \"%\"", "may use only %u and %% escapes"},
+    {"login_format", "login_format = \"%U\"", "may use only %u and %% escapes"},
+    {"login_format", "login_format = \"%%u\"", "must contain %u exactly once"},
+    {"login_format", "login_format = \"%u\\x7f\"", "at most 128 printable ASCII"},
+    {"login_format", "login_format = \"%u" X128 "\"", "at most 128 printable ASCII"},
+    {"factors", "factors = {}", "factors: must list at least one factor"},
+    {"factors", "factors = {\"OTP\"}", "factors: OTP enrollment is not supported yet"},
+    {"factors", "factors = {\"SMS\", \"FACE\"}", "factors: FACE cannot be enrolled in a terminal"},
+    {"factors", "factors = {\"sms\"}", "factors: \"sms\" is not a factor name"},
+    {"factors", "factors = {\"PUSH\"}", "\"PUSH\" is not a factor name; use SMS or EMAIL"},
+    {"factors", "factors = {\"\"}", "\"\" is not a factor name"},
+    {"factors", "factors = {\"SMS\", \"SMS\"}", "factors: lists SMS more than once"},
+    {"factors", "factors = {EMAIL, SMS, EMAIL}", "factors: lists EMAIL more than once"},
+    {"phone_country_code", "phone_country_code = 86",
+     "phone_country_code: must be \"+\" and 1 to 4 digits, not \"86\""},
+    {"phone_country_code", "phone_country_code = \"+\"", "must be \"+\" and 1 to 4"},
+    {"phone_country_code", "phone_country_code = \"+12345\"", "not \"+12345\""},
+    {"phone_country_code", "phone_country_code = \"+8a\"", "not \"+8a\""},
+    {"phone_country_code", "phone_country_code = \"++86\"", "not \"++86\""},
+    {"phone_country_code", "phone_country_code = \"\"", "not \"\""},
+    {"failmode", "failmode = open", "failmode: must be secure or safe, not \"open\""},
+    {"failmode", "failmode = Secure", "not \"Secure\""},
+    {"failmode", "failmode = \"\"", "failmode: must be secure or safe"},
+    {"connect_timeout", "connect_timeout = 0",
+     "connect_timeout: must be a whole number from 1 to 60, not \"0\""},
+    {"connect_timeout", "connect_timeout = 61", "not \"61\""},
+    {"connect_timeout", "connect_timeout = -1", "not \"-1\""},
+    {"connect_timeout", "connect_timeout = 99999999999999999999", "from 1 to 60"},
+    {"connect_timeout", "connect_timeout = 0x10", "not \"0x10\""},
+    {"connect_timeout", "connect_timeout = \"+5\"", "not \"+5\""},
+    {"connect_timeout", "connect_timeout = 5.0", "not \"5.0\""},
+    {"connect_timeout", "connect_timeout = \" 5\"", "not \" 5\""},
+    {"connect_timeout", "connect_timeout = \"\"", "not \"\""},
+    {"connect_timeout", "connect_timeout = abc", "not \"abc\""},
+    {"timeout", "timeout = 0", "timeout: must be a whole number from 1 to 120"},
+    {"timeout", "timeout = 121", "not \"121\""},
+    {"max_attempts", "max_attempts = 0", "max_attempts: must be a whole number from 1 to 10"},
+    {"max_attempts", "max_attempts = 11", "not \"11\""},
+    {"max_sends", "max_sends = 0", "max_sends: must be a whole number from 1 to 5"},
+    {"max_sends", "max_sends = 6", "not \"6\""},
+    {"max_sends", "max_sends = -9223372036854775808", "from 1 to 5"},
+    {"state_dir", "state_dir = var/lib/x", "state_dir: must be an absolute path"},
+    {"state_dir", "state_dir = \"\"", "state_dir: must be an absolute path"},
+    {"state_dir", "state_dir = \"/var/lib/a b\"", "without spaces"},
+    {"state_dir", "state_dir = /var/lib/../etc", "state_dir: must not contain \"..\""},
+    {"state_dir", "state_dir = /..", "must not contain \"..\""},
+    {"state_dir", "state_dir = /var/..", "must not contain \"..\""},
+    {"state_dir", "state_dir = /" X200, "at most 200 characters"},
+    {"lang", "lang = en", "lang: must be en-US, zh-CN, zh-TW or ja-JP, not \"en\""},
+    {"lang", "lang = en-us", "not \"en-us\""},
+    {"header_prefix", "header_prefix = x-foo-",
+     "header_prefix: must be x-authing- or x-genauth-, not \"x-foo-\""},
+    {"header_prefix", "header_prefix = X-Authing-", "not \"X-Authing-\""},
+};
+
+START_TEST(test_invalid_value)
+{
+    char text[2048];
+
+    build(text, sizeof text, bad[_i].key, bad[_i].line);
+    expect_error(text, bad[_i].want);
+    ck_assert_msg(strncmp(err, dir, strlen(dir)) == 0, "err does not name the file: %s", err);
+}
+END_TEST
+
+START_TEST(test_quote_capped)
+{
+    char text[2048];
+
+    build(text, sizeof text, "failmode", "failmode = " X200);
+    expect_error(text, "failmode: must be secure or safe, not \"xxxx");
+    ck_assert_ptr_nonnull(strstr(err, "...\""));
+    ck_assert_ptr_null(strstr(err, X40 "x"));
+}
+END_TEST
+
+START_TEST(test_full_message)
+{
+    char want[PATH_MAX + 100];
+
+    build(want, sizeof want, "failmode", "failmode = open");
+    expect_error(want, "failmode");
+    (void)snprintf(want, sizeof want,
+                   "%s/pam_genauth.conf: failmode: must be secure or safe, not \"open\"", dir);
+    ck_assert_str_eq(err, want);
+}
+END_TEST
+
+START_TEST(test_ca_file_valid)
+{
+    char text[2048], line[PATH_MAX + 20];
+    const char *pem = write_n("ca.pem", "-----BEGIN CERTIFICATE-----\n", 28, 0644);
+    ga_config_t *c = NULL;
+
+    (void)snprintf(line, sizeof line, "ca_file = \"%s\"", pem);
+    build(text, sizeof text, NULL, line);
+    ck_assert_msg(load_text(text, &c) == GA_OK, "%s", err);
+    (void)snprintf(line, sizeof line, "%s/ca.pem", dir);
+    ck_assert_str_eq(c->ca_file, line);
+    ga_config_free(c);
+}
+END_TEST
+
+/* ---- ga_config_load: the file -------------------------------------------- */
+
+START_TEST(test_file_empty)
+{
+    expect_error("", "pam_genauth.conf: app_id: is required");
+    expect_error("# only a comment\n\n", "app_id: is required");
+}
+END_TEST
+
+START_TEST(test_file_missing)
+{
+    char path[PATH_MAX];
+    ga_config_t *c = NULL;
+
+    (void)snprintf(path, sizeof path, "%s/nope.conf", dir);
+    ck_assert_int_eq(ga_config_load(path, geteuid(), &c, err, sizeof err), GA_ERR_CONFIG);
+    ck_assert_ptr_null(c);
+    ck_assert_ptr_nonnull(strstr(err, "nope.conf: does not exist"));
+    ck_assert_int_eq(ga_config_load("relative.conf", geteuid(), &c, err, sizeof err),
+                     GA_ERR_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err, "must be an absolute path"));
+    ck_assert_int_eq(ga_config_load(NULL, geteuid(), &c, err, sizeof err), GA_ERR_CONFIG);
+    ck_assert_int_eq(ga_config_load(path, geteuid(), NULL, err, sizeof err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_config_load(path, geteuid(), &c, NULL, 0), GA_ERR_CONFIG);
+}
+END_TEST
+
+START_TEST(test_file_not_regular)
+{
+    char path[PATH_MAX];
+    ga_config_t *c = NULL;
+
+    (void)snprintf(path, sizeof path, "%s/d", dir);
+    ck_assert_int_eq(mkdir(path, 0700), 0);
+    ck_assert_int_eq(ga_config_load(path, geteuid(), &c, err, sizeof err), GA_ERR_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err, "d: is not a regular file"));
+    (void)snprintf(path, sizeof path, "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0); /* must not block */
+    ck_assert_int_eq(ga_config_load(path, geteuid(), &c, err, sizeof err), GA_ERR_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err, "fifo: is not a regular file"));
+    ck_assert_ptr_null(c);
+}
+END_TEST
+
+START_TEST(test_file_symlink)
+{
+    char link[PATH_MAX];
+    const char *good_path = write_conf(BASE);
+    ga_config_t *c = NULL;
+
+    (void)snprintf(link, sizeof link, "%s/link.conf", dir);
+    ck_assert_int_eq(symlink(good_path, link), 0);
+    ck_assert_int_eq(ga_config_load(link, geteuid(), &c, err, sizeof err), GA_ERR_CONFIG);
+    ck_assert_ptr_null(c);
+    ck_assert_ptr_nonnull(strstr(err, "link.conf: is a symlink"));
+    ck_assert_int_eq(ga_config_load(good_path, geteuid(), &c, err, sizeof err), GA_OK);
+    ga_config_free(c);
+}
+END_TEST
+
+static const mode_t bad_modes[] = {0640, 0604, 0644, 0660, 0602, 0620, 0606, 0666};
+
+START_TEST(test_file_mode_refused)
+{
+    ga_config_t *c = NULL;
+    const char *path = write_n("m.conf", BASE, strlen(BASE), bad_modes[_i]);
+
+    ck_assert_int_eq(ga_config_load(path, geteuid(), &c, err, sizeof err), GA_ERR_CONFIG);
+    ck_assert_ptr_null(c);
+    ck_assert_ptr_nonnull(strstr(err, "m.conf: is readable or writable by group or others; "
+                                      "it must be a regular file owned by root with mode 0600"));
+}
+END_TEST
+
+START_TEST(test_file_mode_accepted)
+{
+    static const mode_t modes[] = {0600, 0400, 0700, 0601};
+    ga_config_t *c = NULL;
+    const char *path = write_n("m.conf", BASE, strlen(BASE), modes[_i]);
+
+    ck_assert_msg(ga_config_load(path, geteuid(), &c, err, sizeof err) == GA_OK, "%s", err);
+    ck_assert_str_eq(c->app_id, "6123abcd");
+    ga_config_free(c);
+}
+END_TEST
+
+/* Owner rule through ga_config_load, with the euid argument standing in
+ * for the process's: runs as root and as a normal user. */
+START_TEST(test_file_owner)
+{
+    const char *path = write_conf(BASE);
+    uid_t me = geteuid();
+    ga_config_t *c = NULL;
+
+    ck_assert_int_eq(ga_config_load(path, me, &c, err, sizeof err), GA_OK);
+    ga_config_free(c);
+    c = NULL;
+    if (me == 0) {
+        /* root-owned file, non-root caller: accepted */
+        ck_assert_int_eq(ga_config_load(path, 1000, &c, err, sizeof err), GA_OK);
+        ga_config_free(c);
+        c = NULL;
+        ck_assert_int_eq(chown(path, 65534, 65534), 0);
+        ck_assert_int_eq(ga_config_load(path, 0, &c, err, sizeof err), GA_ERR_CONFIG);
+        ck_assert_ptr_nonnull(strstr(err, "pam_genauth.conf: is not owned by root"));
+        ck_assert_int_eq(ga_config_load(path, 1000, &c, err, sizeof err), GA_ERR_CONFIG);
+        ck_assert_ptr_nonnull(strstr(err, "is owned neither by root nor by the current user"));
+        ck_assert_int_eq(ga_config_load(path, 65534, &c, err, sizeof err), GA_OK);
+        ga_config_free(c);
+    } else {
+        ck_assert_int_eq(ga_config_load(path, 0, &c, err, sizeof err), GA_ERR_CONFIG);
+        ck_assert_ptr_nonnull(strstr(err, "is not owned by root"));
+        ck_assert_int_eq(ga_config_load(path, me + 1, &c, err, sizeof err), GA_ERR_CONFIG);
+        ck_assert_ptr_nonnull(strstr(err, "is owned neither by root"));
+    }
+    ck_assert_ptr_null(strstr(err, SECRET));
+}
+END_TEST
+
+static char *padded(size_t total)
+{
+    char *text = malloc(total + 1);
+
+    ck_assert_ptr_nonnull(text);
+    memset(text, ' ', total);
+    memcpy(text, BASE "#", strlen(BASE) + 1);
+    text[total - 1] = '\n';
+    text[total] = '\0';
+    return text;
+}
+
+START_TEST(test_file_size)
+{
+    char *text = padded(GA_CONFIG_MAX_SIZE);
+    ga_config_t *c = NULL;
+
+    ck_assert_msg(load_text(text, &c) == GA_OK, "%s", err); /* exactly the cap */
+    ga_config_free(c);
+    free(text);
+    text = padded(GA_CONFIG_MAX_SIZE + 1);
+    expect_error(text, "pam_genauth.conf: is larger than 65536 bytes");
+    free(text);
+    text = padded(5 * 1024 * 1024);
+    expect_error(text, "is larger than 65536 bytes");
+    free(text);
+}
+END_TEST
+
+START_TEST(test_file_nul)
+{
+    static const char text[] = BASE "# a\0b\n";
+    ga_config_t *c = NULL;
+    const char *path = write_n("nul.conf", text, sizeof text - 1, 0600);
+
+    ck_assert_int_eq(ga_config_load(path, geteuid(), &c, err, sizeof err), GA_ERR_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err, "nul.conf: contains a NUL byte"));
+    ck_assert_ptr_null(c);
+}
+END_TEST
+
+START_TEST(test_file_env)
+{
+    expect_error(BASE "state_dir = \"${HOME}/x\"\n", "contains \"${\"");
+    expect_error(BASE "state_dir = ${HOME}\n", "contains \"${\"");
+    expect_error(BASE "# state_dir = \"${HOME}\"\n", "contains \"${\"");
+    expect_error(L_ID "app_secret = \"${SECRET:-x}\"\n" L_HOST, "contains \"${\"");
+}
+END_TEST
+
+/* ---- ga_config_load: syntax ---------------------------------------------- */
+
+START_TEST(test_unknown_key)
+{
+    expect_error(BASE "fialmode = safe\n", "line 4: unknown key 'fialmode'");
+    expect_error(BASE "include(\"/etc/passwd\")\n", "unknown key 'include'");
+    expect_error(BASE "FAILMODE = safe\n", "unknown key 'FAILMODE'");
+    expect_error(BASE "proxy { x = 1 }\n", "unknown key 'proxy'");
+}
+END_TEST
+
+START_TEST(test_syntax_error)
+{
+    expect_error(BASE "failmode =\n", "pam_genauth.conf: ");
+    expect_error(BASE "failmode safe\n", "line");
+    expect_error(BASE "failmode = {safe}\n", "unexpected token");
+    expect_error(BASE "factors = {SMS\n", "pam_genauth.conf: ");
+    expect_error(BASE "}\n", "unexpected closing brace");
+    expect_error(BASE "= safe\n", "pam_genauth.conf: ");
+    expect_error(BASE "timeout += 5\n", "append to non-list option 'timeout'");
+    expect_error(BASE "lang = \"en-US\n", "pam_genauth.conf: ");
+    expect_error(BASE "lang = \"\\9\"\n", "bad escape sequence");
+}
+END_TEST
+
+START_TEST(test_secret_withheld)
+{
+    /* libconfuse quotes the token it stumbled on; on the app_secret line
+     * that token is likely part of the secret */
+    expect_error(L_ID "app_secret = abcPART1 defPART2\n" L_HOST, "details withheld");
+    ck_assert_ptr_null(strstr(err, "PART"));
+    expect_error(L_ID "app_secret = \"abcPART1\" \"defPART2\"\n" L_HOST, "details withheld");
+    ck_assert_ptr_null(strstr(err, "PART"));
+    expect_error(BASE "\n\n" SECRET " = 1\n", "details withheld");
+    expect_error(L_ID "app_secret = \"abcPART1\\9\"\n" L_HOST, "details withheld");
+    ck_assert_ptr_null(strstr(err, "PART"));
+}
+END_TEST
+
+START_TEST(test_repeated_key)
+{
+    expect_error(BASE "failmode = safe\nfailmode = secure\n",
+                 "line 5: failmode: is set more than once");
+    expect_error(BASE "failmode = safe\nfailmode = safe\n", "failmode: is set more than once");
+    expect_error(BASE L_SECRET, "app_secret: is set more than once");
+    expect_error(BASE "timeout = 5\ntimeout = 6\n", "timeout: is set more than once");
+    expect_error(BASE "factors = {SMS}\nfactors = {EMAIL}\n", "factors: is set more than once");
+    expect_error(BASE "factors = SMS\nfactors = SMS\n", "factors: is set more than once");
+}
+END_TEST
+
+/* Documented libconfuse list semantics: "+=" appends to the list given
+ * before it (only "=" twice is detected as a repeated key). */
+START_TEST(test_factors_append)
+{
+    ga_config_t *c = NULL;
+    char buf[64];
+
+    ck_assert_msg(load_text(BASE "factors = {SMS}\nfactors += {EMAIL}\n", &c) == GA_OK, "%s",
+                  err);
+    ck_assert_str_eq(factor_list(c, buf, sizeof buf), "SMS,EMAIL");
+    ga_config_free(c);
+    expect_error(BASE "factors = {SMS}\nfactors += {SMS}\n", "lists SMS more than once");
+}
+END_TEST
+
+START_TEST(test_crlf_and_comments)
+{
+    ga_config_t *c = NULL;
+
+    ck_assert_msg(load_text("app_id = \"6123abcd\"\r\n"
+                            "/* a C comment\r\n over two lines */\r\n"
+                            "// a C++ comment\r\n"
+                            "app_secret = '" SECRET "' # trailing comment\r\n"
+                            "app_host = https://example.genauth.ai\r\n"
+                            "timeout = 30\r\n",
+                            &c) == GA_OK,
+                  "%s", err);
+    ck_assert_str_eq(c->app_id, "6123abcd");
+    ck_assert_str_eq(c->app_secret, SECRET);
+    ck_assert_str_eq(c->app_host, "https://example.genauth.ai");
+    ck_assert_int_eq(c->timeout, 30);
+    ga_config_free(c);
+}
+END_TEST
+
+/* ---- order independence -------------------------------------------------- */
+
+static void assert_same(const ga_config_t *a, const ga_config_t *b)
+{
+    static const char *const keys[] = {
+        "app_id", "app_secret", "app_host", "ca_file", "token_endpoint_auth_method",
+        "login_field", "login_format", "factors", "phone_country_code", "failmode",
+        "connect_timeout", "timeout", "max_attempts", "max_sends", "state_dir", "lang",
+        "header_prefix"};
+    char b1[128], b2[128];
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        ck_assert_str_eq(repr(a, keys[i], b1, sizeof b1), repr(b, keys[i], b2, sizeof b2));
+    ck_assert_uint_eq(a->n_factors, b->n_factors);
+}
+
+START_TEST(test_order_same_struct)
+{
+    static const char *const lines[] = {
+        L_ID, L_SECRET, L_HOST, "token_endpoint_auth_method = none\n",
+        "login_field = email\n", "login_format = \"%u@x.example\"\n",
+        "factors = {EMAIL, SMS}\n", "phone_country_code = \"+1\"\n", "failmode = safe\n",
+        "connect_timeout = 7\n", "timeout = 20\n", "max_attempts = 4\n", "max_sends = 2\n",
+        "state_dir = /var/lib/ga\n", "lang = ja-JP\n", "header_prefix = x-genauth-\n"};
+    const size_t n = sizeof lines / sizeof lines[0];
+    char fwd[2048] = "", rev[2048] = "";
+    ga_config_t *a = NULL, *b = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        strcat(fwd, lines[i]);
+        strcat(rev, lines[n - 1 - i]);
+    }
+    ck_assert_msg(load_text(fwd, &a) == GA_OK, "%s", err);
+    ck_assert_msg(load_text(rev, &b) == GA_OK, "%s", err);
+    assert_same(a, b);
+    ck_assert_str_eq(a->login_format, "%u@x.example");
+    ck_assert_int_eq(a->failmode, GA_FAILMODE_SAFE);
+    ck_assert_int_eq(b->max_attempts, 4);
+    ga_config_free(a);
+    ga_config_free(b);
+}
+END_TEST
+
+START_TEST(test_order_same_error)
+{
+    char first[512];
+
+    expect_error(BASE "max_sends = 9\nfailmode = safe\n", "max_sends: must be");
+    strcpy(first, err);
+    expect_error(BASE "failmode = safe\nmax_sends = 9\n", "max_sends: must be");
+    ck_assert_str_eq(err, first);
+    /* two bad values: the first in schema order wins, whatever the file order */
+    expect_error("timeout = 0\nfailmode = open\n" BASE, "failmode: must be");
+    strcpy(first, err);
+    expect_error("failmode = open\n" BASE "timeout = 0\n", "failmode: must be");
+    ck_assert_str_eq(err, first);
+    build(first, sizeof first, "app_host", "lang = xx\napp_host = http://x\n");
+    expect_error(first, "app_host: must start");
+}
+END_TEST
+
+/* ---- identifier ---------------------------------------------------------- */
+
+static char *ident(const char *format, const char *user)
+{
+    ga_config_t c;
+
+    memset(&c, 0, sizeof c);
+    c.login_format = (char *)format;
+    return ga_config_identifier(&c, user);
+}
+
+static void expect_ident(const char *format, const char *user, const char *want)
+{
+    char *got = ident(format, user);
+
+    if (!want) {
+        ck_assert_ptr_null(got);
+        return;
+    }
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(got, want);
+    free(got);
+}
+
+START_TEST(test_identifier)
+{
+    char user[400];
+
+    expect_ident("%u", "alice", "alice");
+    expect_ident("%u@corp.example", "alice", "alice@corp.example");
+    expect_ident("100%%-%u", "bob", "100%-bob");
+    expect_ident("%%%u%%", "x", "%x%");
+    expect_ident("%u", "a%ub%%c%", "a%ub%%c%"); /* the user is not interpreted */
+    expect_ident("%u", "", "");
+    expect_ident("%u", NULL, NULL);
+    expect_ident(NULL, "alice", NULL);
+    expect_ident("%x%u", "alice", NULL); /* never validated: refused */
+    expect_ident("%u%", "alice", NULL);
+    memset(user, 'u', 320);
+    user[320] = '\0';
+    expect_ident("%u", user, user); /* 320 bytes: the limit */
+    expect_ident("x%u", user, NULL);
+    user[319] = '\0';
+    expect_ident("%%%%%u", user, NULL);
+    expect_ident("%u", user, user);
+    ck_assert_ptr_null(ga_config_identifier(NULL, "alice"));
+}
+END_TEST
+
+START_TEST(test_identifier_loaded)
+{
+    ga_config_t *c = NULL;
+    char *id;
+
+    ck_assert_int_eq(load_text(BASE "login_format = \"%u%%@x\"\n", &c), GA_OK);
+    id = ga_config_identifier(c, "alice");
+    ck_assert_str_eq(id, "alice%@x");
+    free(id);
+    ga_config_free(c);
+}
+END_TEST
+
+START_TEST(test_login_field_name)
+{
+    ck_assert_str_eq(ga_login_field_name(GA_LOGIN_USERNAME), "username");
+    ck_assert_str_eq(ga_login_field_name(GA_LOGIN_EMAIL), "email");
+    ck_assert_str_eq(ga_login_field_name(GA_LOGIN_PHONE), "phone");
+    ck_assert_str_eq(ga_login_field_name(GA_LOGIN_ACCOUNT), "account");
+    ck_assert_str_eq(ga_login_field_name((ga_login_field_t)99), "username");
+}
+END_TEST
+
+/* ---- the shipped reference config ---------------------------------------- */
+
+START_TEST(test_shipped_config)
+{
+    const char *top = getenv("abs_top_srcdir");
+    char src[PATH_MAX], *text;
+    ga_config_t *c = NULL;
+    FILE *f;
+    long n;
+
+    if (!top)
+        top = getenv("srcdir");
+    (void)snprintf(src, sizeof src, "%s/conf/pam_genauth.conf", top ? top : "..");
+    f = fopen(src, "r");
+    ck_assert_msg(f != NULL, "cannot open %s (set abs_top_srcdir)", src);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    ck_assert_int_gt(n, 0);
+    rewind(f);
+    text = calloc(1, (size_t)n + 1);
+    ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    ck_assert_msg(load_text(text, &c) == GA_OK, "%s", err);
+    ck_assert_str_eq(c->app_id, "YOUR_APP_ID");
+    ck_assert_str_eq(c->app_secret, "YOUR_APP_SECRET");
+    ck_assert_str_eq(c->app_host, "https://YOUR-POOL.genauth.ai");
+    ck_assert_int_eq(c->failmode, GA_FAILMODE_SECURE);
+    ck_assert_int_eq(c->timeout, 10);
+    ck_assert_str_eq(c->state_dir, "/var/lib/pam_genauth");
+    ga_config_free(c);
+    free(text);
+}
+END_TEST
+
+/* ---- threads ------------------------------------------------------------- */
+
+static void *load_many(void *arg)
+{
+    const char *path = arg;
+    char e[256];
+
+    for (int i = 0; i < 40; i++) {
+        ga_config_t *c = NULL;
+
+        if (ga_config_load(path, geteuid(), &c, e, sizeof e) != GA_OK ||
+            strcmp(c->app_id, "6123abcd") != 0 || c->timeout != 33) {
+            ga_config_free(c);
+            return (void *)1;
+        }
+        ga_config_free(c);
+    }
+    return NULL;
+}
+
+START_TEST(test_threads)
+{
+    const char *path = write_conf(BASE "timeout = 33\nfactors = {EMAIL}\n");
+    pthread_t t[4];
+    void *res;
+
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, load_many, (void *)path), 0);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(pthread_join(t[i], &res), 0);
+        ck_assert_ptr_null(res);
+    }
+}
+END_TEST
+
+/* ---- main ---------------------------------------------------------------- */
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    return tc;
+}
+
+static Suite *perm_args_suite(void)
+{
+    Suite *s = suite_create("perm_args");
+    TCase *tc = tcase("perm");
+
+    tcase_add_test(tc, test_perm_file);
+    tcase_add_test(tc, test_perm_types);
+    tcase_add_test(tc, test_perm_dir);
+    suite_add_tcase(s, tc);
+    tc = tcase("args");
+    tcase_add_test(tc, test_args_defaults);
+    tcase_add_test(tc, test_args_valid);
+    tcase_add_loop_test(tc, test_args_invalid, 0, N(bad_args));
+    tcase_add_test(tc, test_args_edge);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+static Suite *config_suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase("values");
+
+    tcase_add_test(tc, test_defaults);
+    tcase_add_loop_test(tc, test_valid_value, 0, N(good));
+    tcase_add_loop_test(tc, test_invalid_value, 0, N(bad));
+    tcase_add_test(tc, test_quote_capped);
+    tcase_add_test(tc, test_full_message);
+    tcase_add_test(tc, test_ca_file_valid);
+    suite_add_tcase(s, tc);
+    tc = tcase("file");
+    tcase_add_test(tc, test_file_empty);
+    tcase_add_test(tc, test_file_missing);
+    tcase_add_test(tc, test_file_not_regular);
+    tcase_add_test(tc, test_file_symlink);
+    tcase_add_loop_test(tc, test_file_mode_refused, 0, N(bad_modes));
+    tcase_add_loop_test(tc, test_file_mode_accepted, 0, 4);
+    tcase_add_test(tc, test_file_owner);
+    tcase_add_test(tc, test_file_size);
+    tcase_add_test(tc, test_file_nul);
+    tcase_add_test(tc, test_file_env);
+    suite_add_tcase(s, tc);
+    tc = tcase("syntax");
+    tcase_add_test(tc, test_unknown_key);
+    tcase_add_test(tc, test_syntax_error);
+    tcase_add_test(tc, test_secret_withheld);
+    tcase_add_test(tc, test_repeated_key);
+    tcase_add_test(tc, test_factors_append);
+    tcase_add_test(tc, test_crlf_and_comments);
+    suite_add_tcase(s, tc);
+    tc = tcase("order");
+    tcase_add_test(tc, test_order_same_struct);
+    tcase_add_test(tc, test_order_same_error);
+    suite_add_tcase(s, tc);
+    tc = tcase("identifier");
+    tcase_add_test(tc, test_identifier);
+    tcase_add_test(tc, test_identifier_loaded);
+    tcase_add_test(tc, test_login_field_name);
+    suite_add_tcase(s, tc);
+    tc = tcase("shipped");
+    tcase_add_test(tc, test_shipped_config);
+    tcase_add_test(tc, test_threads);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(perm_args_suite());
+    int failed;
+
+    srunner_add_suite(sr, config_suite());
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
