@@ -1,5 +1,6 @@
 /* ga_config.c - the configuration file: schema, defaults, safe loading
- * and validation (see ga_config.h and conf/pam_genauth.conf).
+ * and parsing (see ga_config.h and conf/pam_genauth.conf). The per-key
+ * validation is in ga_config_check.c; ga_config_check.h is shared by both.
  *
  * Loading happens in three steps:
  *   1. read: open without following a symlink, check owner/mode with
@@ -7,8 +8,9 @@
  *   2. parse: libconfuse under confuse_lock; every scalar is a "simple"
  *      option stored straight into struct parse, the parse callbacks only
  *      record values (strict integers, repeated keys), then cfg_free;
- *   3. validate: every key in schema order, defaults included, so the first
- *      error reported does not depend on the order of keys in the file.
+ *   3. validate (ga_cfg_validate): every key in schema order, defaults
+ *      included, so the first error reported does not depend on the order
+ *      of keys in the file.
  */
 #include "config.h"
 
@@ -27,62 +29,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ga_config_check.h"
 #include "ga_perm.h"
 #include "ga_secret.h"
 #include "ga_text.h"
 
-#define QUOTE_MAX 40        /* a sanitised value quoted in an error */
-#define PATH_SHOWN_MAX 200  /* the file name shown in an error */
-#define MSG_MAX 256         /* one libconfuse message */
-#define FACTOR_NAMES_MAX 8  /* list entries copied out of libconfuse */
-#define APP_ID_MAX 128
-#define APP_SECRET_MAX 256
-#define APP_HOST_MAX 256
-#define LOGIN_FORMAT_MAX 128
-#define STATE_DIR_MAX 200
 #define IDENTIFIER_MAX 320
-
-/* Keys in schema order: the order in which they are validated. */
-enum key {
-    K_APP_ID = 0, K_APP_SECRET, K_APP_HOST, K_CA_FILE, K_AUTH_METHOD, K_LOGIN_FIELD,
-    K_LOGIN_FORMAT, K_FACTORS, K_PHONE_CC, K_FAILMODE, K_CONNECT_TIMEOUT, K_TIMEOUT,
-    K_MAX_ATTEMPTS, K_MAX_SENDS, K_STATE_DIR, K_LANG, K_HEADER_PREFIX, K_COUNT
-};
-
-/* Everything one load collects. Lives on the caller's stack. */
-struct parse {
-    char *str[K_COUNT];  /* string keys, written by libconfuse (simple options) */
-    long num[K_COUNT];   /* integer keys, written by libconfuse */
-    unsigned seen[K_COUNT];
-    int num_bad[K_COUNT];                  /* not a strict decimal integer */
-    char num_text[K_COUNT][QUOTE_MAX + 1]; /* sanitised integer text */
-    char *factor_names[FACTOR_NAMES_MAX];
-    size_t n_factor_names; /* entries in the file (may exceed the copy) */
-    int factors_set;
-    const char *buf; /* the file text, NUL-terminated */
-    char path[PATH_SHOWN_MAX + 1];
-    char *err;
-    size_t errlen;
-    int failed; /* err holds the first error */
-};
-
-struct key_def;
-/* Validate the value v of key d (NULL for factors and integer keys, which
- * are read from p) and store it into cfg. */
-typedef ga_status_t apply_fn(struct parse *p, const struct key_def *d, const char *v,
-                             ga_config_t *cfg);
-
-/* The schema: name, type, default, range or choices, and the function that
- * validates the value and stores it into ga_config_t. */
-struct key_def {
-    const char *name;
-    cfg_type_t type;     /* CFGT_STR or CFGT_INT; factors is a CFGT_STR list */
-    const char *def;     /* default of a string key; NULL: required or unset */
-    int required;
-    long def_num, min, max;  /* integer keys */
-    const char *const *choices; /* enum keys, NULL-terminated */
-    apply_fn *apply;
-};
 
 static const char *const auth_methods[] = {"client_secret_post", "client_secret_basic",
                                            "none", NULL};
@@ -91,39 +43,38 @@ static const char *const login_fields[] = {"username", "email", "phone", "accoun
 static const char *const failmodes[] = {"secure", "safe", NULL};
 static const char *const langs[] = {"en-US", "zh-CN", "zh-TW", "ja-JP", NULL};
 static const char *const header_prefixes[] = {"x-authing-", "x-genauth-", NULL};
-static const ga_factor_t default_factors[] = {GA_FACTOR_SMS, GA_FACTOR_EMAIL};
+const ga_factor_t ga_cfg_default_factors[] = {GA_FACTOR_SMS, GA_FACTOR_EMAIL,
+                                              GA_FACTOR_UNKNOWN};
 
-static apply_fn apply_app_id, apply_app_secret, apply_app_host, apply_ca_file,
-    apply_choice, apply_login_format, apply_factors, apply_phone_cc, apply_number,
-    apply_state_dir;
-
-static const struct key_def keys[K_COUNT] = {
-    [K_APP_ID] = {"app_id", CFGT_STR, NULL, 1, 0, 0, 0, NULL, apply_app_id},
-    [K_APP_SECRET] = {"app_secret", CFGT_STR, NULL, 1, 0, 0, 0, NULL, apply_app_secret},
-    [K_APP_HOST] = {"app_host", CFGT_STR, NULL, 1, 0, 0, 0, NULL, apply_app_host},
-    [K_CA_FILE] = {"ca_file", CFGT_STR, NULL, 0, 0, 0, 0, NULL, apply_ca_file},
+/* The schema (struct key_def in ga_config_check.h), in enum key order. */
+const struct key_def ga_cfg_keys[K_COUNT] = {
+    [K_APP_ID] = {"app_id", CFGT_STR, NULL, 1, 0, 0, 0, NULL, ga_cfg_apply_app_id},
+    [K_APP_SECRET] = {"app_secret", CFGT_STR, NULL, 1, 0, 0, 0, NULL,
+                      ga_cfg_apply_app_secret},
+    [K_APP_HOST] = {"app_host", CFGT_STR, NULL, 1, 0, 0, 0, NULL, ga_cfg_apply_app_host},
+    [K_CA_FILE] = {"ca_file", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_ca_file},
     [K_AUTH_METHOD] = {"token_endpoint_auth_method", CFGT_STR, "client_secret_post", 0,
-                       0, 0, 0, auth_methods, apply_choice},
+                       0, 0, 0, auth_methods, ga_cfg_apply_choice},
     [K_LOGIN_FIELD] = {"login_field", CFGT_STR, "username", 0, 0, 0, 0, login_fields,
-                       apply_choice},
+                       ga_cfg_apply_choice},
     [K_LOGIN_FORMAT] = {"login_format", CFGT_STR, "%u", 0, 0, 0, 0, NULL,
-                        apply_login_format},
-    [K_FACTORS] = {"factors", CFGT_STR, NULL, 0, 0, 0, 0, NULL, apply_factors},
+                        ga_cfg_apply_login_format},
+    [K_FACTORS] = {"factors", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_factors},
     [K_PHONE_CC] = {"phone_country_code", CFGT_STR, "+86", 0, 0, 0, 0, NULL,
-                    apply_phone_cc},
+                    ga_cfg_apply_phone_cc},
     [K_FAILMODE] = {"failmode", CFGT_STR, "secure", 0, 0, 0, 0, failmodes,
-                    apply_choice},
+                    ga_cfg_apply_choice},
     [K_CONNECT_TIMEOUT] = {"connect_timeout", CFGT_INT, NULL, 0, 5, 1, 60, NULL,
-                           apply_number},
-    [K_TIMEOUT] = {"timeout", CFGT_INT, NULL, 0, 10, 1, 120, NULL, apply_number},
+                           ga_cfg_apply_number},
+    [K_TIMEOUT] = {"timeout", CFGT_INT, NULL, 0, 10, 1, 120, NULL, ga_cfg_apply_number},
     [K_MAX_ATTEMPTS] = {"max_attempts", CFGT_INT, NULL, 0, 3, 1, 10, NULL,
-                        apply_number},
-    [K_MAX_SENDS] = {"max_sends", CFGT_INT, NULL, 0, 3, 1, 5, NULL, apply_number},
+                        ga_cfg_apply_number},
+    [K_MAX_SENDS] = {"max_sends", CFGT_INT, NULL, 0, 3, 1, 5, NULL, ga_cfg_apply_number},
     [K_STATE_DIR] = {"state_dir", CFGT_STR, "/var/lib/pam_genauth", 0, 0, 0, 0, NULL,
-                     apply_state_dir},
-    [K_LANG] = {"lang", CFGT_STR, "en-US", 0, 0, 0, 0, langs, apply_choice},
+                     ga_cfg_apply_state_dir},
+    [K_LANG] = {"lang", CFGT_STR, "en-US", 0, 0, 0, 0, langs, ga_cfg_apply_choice},
     [K_HEADER_PREFIX] = {"header_prefix", CFGT_STR, "x-authing-", 0, 0, 0, 0,
-                         header_prefixes, apply_choice},
+                         header_prefixes, ga_cfg_apply_choice},
 };
 
 /* libconfuse's flex lexer keeps its scanner state in globals (buffer stack,
@@ -134,14 +85,13 @@ static pthread_mutex_t confuse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- error text ---------------------------------------------------- */
 
-static void quote(const char *v, char out[QUOTE_MAX + 1])
+void ga_cfg_quote(const char *v, char out[QUOTE_MAX + 1])
 {
     (void)ga_sanitize(v, v ? strlen(v) : 0, out, QUOTE_MAX + 1);
 }
 
 /* err = "PATH: [line N: ]MESSAGE". The first error wins. */
-__attribute__((format(printf, 3, 4)))
-static void fail_at(struct parse *p, int line, const char *fmt, ...)
+void ga_cfg_fail_at(struct parse *p, int line, const char *fmt, ...)
 {
     char msg[MSG_MAX + QUOTE_MAX + 64];
     va_list ap;
@@ -158,20 +108,6 @@ static void fail_at(struct parse *p, int line, const char *fmt, ...)
         (void)snprintf(p->err, p->errlen, "%s: line %d: %s", p->path, line, msg);
     else
         (void)snprintf(p->err, p->errlen, "%s: %s", p->path, msg);
-}
-
-/* err = "PATH: KEY: REASON"; returns GA_ERR_CONFIG. */
-__attribute__((format(printf, 3, 4)))
-static ga_status_t bad(struct parse *p, const struct key_def *d, const char *fmt, ...)
-{
-    char reason[MSG_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    fail_at(p, 0, "%s: %s", d->name, reason);
-    return GA_ERR_CONFIG;
 }
 
 /* Non-zero if line (1-based) of the file or the one before mentions
@@ -217,14 +153,14 @@ static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
     if (near_secret(p, cfg->line) || (secret && *secret && strstr(msg, secret))) {
-        fail_at(p, cfg->line, "syntax error near app_secret (details withheld)");
+        ga_cfg_fail_at(p, cfg->line, "syntax error near app_secret (details withheld)");
         return;
     }
     (void)ga_sanitize(msg, strlen(msg), clean, sizeof clean);
     if (strncmp(clean, "no such option ", 15) == 0) /* our word is "key" */
-        fail_at(p, cfg->line, "unknown key %s", clean + 15);
+        ga_cfg_fail_at(p, cfg->line, "unknown key %s", clean + 15);
     else
-        fail_at(p, cfg->line, "%s", clean);
+        ga_cfg_fail_at(p, cfg->line, "%s", clean);
 }
 
 /* Parse callback of every scalar: a second assignment of the same key is an
@@ -240,14 +176,14 @@ static int on_scalar(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result
     if (k < 0 || k >= K_COUNT || !value)
         return -1;
     if (p->seen[k]++ > 0) {
-        fail_at(p, cfg->line, "%s: is set more than once", keys[k].name);
+        ga_cfg_fail_at(p, cfg->line, "%s: is set more than once", ga_cfg_keys[k].name);
         return -1;
     }
     if (opt->type != CFGT_INT) {
         *(const char **)result = value;
         return 0;
     }
-    quote(value, p->num_text[k]);
+    ga_cfg_quote(value, p->num_text[k]);
     if (ga_parse_long(value, LONG_MIN, LONG_MAX, &n) != 0)
         p->num_bad[k] = 1;
     *(long *)result = n;
@@ -265,7 +201,8 @@ static int on_factor(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result
     if (!value)
         return -1;
     if (opt->nvalues == 1 && p->seen[K_FACTORS]++ > 0) {
-        fail_at(p, cfg->line, "%s: is set more than once", keys[K_FACTORS].name);
+        ga_cfg_fail_at(p, cfg->line, "%s: is set more than once",
+                       ga_cfg_keys[K_FACTORS].name);
         return -1;
     }
     *(const char **)result = value;
@@ -274,7 +211,7 @@ static int on_factor(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result
 
 /* ---- parsing --------------------------------------------------------- */
 
-/* The libconfuse option table, derived from keys[]. No include(), no
+/* The libconfuse option table, derived from ga_cfg_keys[]. No include(), no
  * unknown keys (CFGF_NONE at cfg_init), no libconfuse defaults: defaults are
  * applied (and validated) by the validation step. */
 static void build_opts(struct parse *p, cfg_opt_t opts[K_COUNT + 1])
@@ -285,13 +222,13 @@ static void build_opts(struct parse *p, cfg_opt_t opts[K_COUNT + 1])
         opts[k] = end;
         if (k == K_COUNT)
             break;
-        opts[k].name = keys[k].name;
-        opts[k].type = keys[k].type;
+        opts[k].name = ga_cfg_keys[k].name;
+        opts[k].type = ga_cfg_keys[k].type;
         opts[k].flags = CFGF_NONE;
         if (k == K_FACTORS) {
             opts[k].flags = CFGF_LIST;
             opts[k].parsecb = on_factor;
-        } else if (keys[k].type == CFGT_INT) {
+        } else if (ga_cfg_keys[k].type == CFGT_INT) {
             opts[k].simple_value.number = &p->num[k];
             opts[k].parsecb = on_scalar;
         } else {
@@ -340,10 +277,10 @@ static ga_status_t parse_text(struct parse *p)
     (void)cfg_set_error_function(cfg, on_error);
     errno = 0;
     if (cfg_parse_buf(cfg, p->buf) != CFG_SUCCESS) {
-        fail_at(p, 0, "could not be parsed");
+        ga_cfg_fail_at(p, 0, "could not be parsed");
         goto out;
     }
-    rc = copy_factors(p, cfg_getopt(cfg, keys[K_FACTORS].name));
+    rc = copy_factors(p, cfg_getopt(cfg, ga_cfg_keys[K_FACTORS].name));
 out:
     if (cfg)
         (void)cfg_free(cfg);
@@ -398,21 +335,21 @@ static ga_status_t read_file(struct parse *p, const char *path, uid_t euid,
     /* O_NONBLOCK: a FIFO must not hang the login; fstat refuses it next. */
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        fail_at(p, 0, "%s", open_error(errno));
+        ga_cfg_fail_at(p, 0, "%s", open_error(errno));
         goto out;
     }
     if (fstat(fd, &st) != 0) {
-        fail_at(p, 0, "cannot be examined");
+        ga_cfg_fail_at(p, 0, "cannot be examined");
         goto out;
     }
     why = ga_perm_check(&st, euid, 0);
     if (why) {
-        fail_at(p, 0, "%s; it must be a regular file owned by root with mode 0600",
+        ga_cfg_fail_at(p, 0, "%s; it must be a regular file owned by root with mode 0600",
                 why);
         goto out;
     }
     if (st.st_size > GA_CONFIG_MAX_SIZE) {
-        fail_at(p, 0, "is larger than %d bytes", GA_CONFIG_MAX_SIZE);
+        ga_cfg_fail_at(p, 0, "is larger than %d bytes", GA_CONFIG_MAX_SIZE);
         goto out;
     }
     *cap = (size_t)GA_CONFIG_MAX_SIZE + 2;
@@ -427,7 +364,7 @@ static ga_status_t read_file(struct parse *p, const char *path, uid_t euid,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            fail_at(p, 0, "cannot be read");
+            ga_cfg_fail_at(p, 0, "cannot be read");
             goto out;
         }
         if (n == 0)
@@ -435,7 +372,7 @@ static ga_status_t read_file(struct parse *p, const char *path, uid_t euid,
         len += (size_t)n;
     }
     if (len > GA_CONFIG_MAX_SIZE) {
-        fail_at(p, 0, "is larger than %d bytes", GA_CONFIG_MAX_SIZE);
+        ga_cfg_fail_at(p, 0, "is larger than %d bytes", GA_CONFIG_MAX_SIZE);
         goto out;
     }
     buf[len] = '\0';
@@ -453,356 +390,18 @@ out:
 static ga_status_t check_text(struct parse *p, const char *buf, size_t len)
 {
     if (memchr(buf, '\0', len)) {
-        fail_at(p, 0, "contains a NUL byte");
+        ga_cfg_fail_at(p, 0, "contains a NUL byte");
         return GA_ERR_CONFIG;
     }
     /* libconfuse would replace ${VAR} with the caller's environment */
     if (strstr(buf, "${")) {
-        fail_at(p, 0, "contains \"${\", which is not allowed anywhere in the file");
+        ga_cfg_fail_at(p, 0,
+                       "contains \"${\", which is not allowed anywhere in the file");
         return GA_ERR_CONFIG;
     }
     return GA_OK;
 }
 
-/* ---- validation ------------------------------------------------------ */
-
-/* The value of a string key: from the file, else the default. */
-static const char *value_of(const struct parse *p, const struct key_def *d)
-{
-    ptrdiff_t k = d - keys;
-
-    if (!p->seen[k])
-        return d->def;
-    return p->str[k] ? p->str[k] : ""; /* NULL only if libconfuse lost it */
-}
-
-static int all_in(const char *s, unsigned char lo, unsigned char hi)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < lo || (unsigned char)*s > hi)
-            return 0;
-    return 1;
-}
-
-static ga_status_t store(char **dst, const char *v)
-{
-    *dst = strdup(v);
-    return *dst ? GA_OK : GA_ERR_NOMEM;
-}
-
-static ga_status_t apply_app_id(struct parse *p, const struct key_def *d, const char *v,
-                                ga_config_t *cfg)
-{
-    char q[QUOTE_MAX + 1];
-    size_t len;
-
-    len = strlen(v);
-    if (len == 0 || len > APP_ID_MAX || !all_in(v, 0x21, 0x7e)) {
-        quote(v, q);
-        return bad(p, d, "must be 1 to %d printable ASCII characters without spaces, "
-                         "not \"%s\"", APP_ID_MAX, q);
-    }
-    return store(&cfg->app_id, v);
-}
-
-static ga_status_t apply_app_secret(struct parse *p, const struct key_def *d,
-                                    const char *v, ga_config_t *cfg)
-{
-    size_t len;
-
-    len = strlen(v);
-    if (len == 0 || len > APP_SECRET_MAX || !all_in(v, 0x20, 0x7e))
-        return bad(p, d, "must be 1 to %d printable ASCII characters (value not shown)",
-                   APP_SECRET_MAX);
-    return store(&cfg->app_secret, v);
-}
-
-/* host[:port], host a DNS name or IPv4 literal, or [IPv6][:port]. */
-static int authority_ok(const char *a, size_t len)
-{
-    size_t i = 0, host_end, plen;
-    long port;
-    char digits[8];
-
-    if (len > 0 && a[0] == '[') {
-        for (i = 1; i < len && a[i] != ']'; i++)
-            if (!strchr("0123456789abcdefABCDEF:.", a[i]))
-                return 0;
-        if (i >= len || i == 1)
-            return 0;
-        host_end = ++i;
-    } else {
-        for (i = 0; i < len && a[i] != ':'; i++)
-            if (!strchr("abcdefghijklmnopqrstuvwxyz"
-                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", a[i]))
-                return 0;
-        if (i == 0)
-            return 0;
-        host_end = i;
-    }
-    if (host_end == len)
-        return 1;
-    plen = len - host_end - 1; /* the port after ':' */
-    if (a[host_end] != ':' || plen == 0 || plen >= sizeof digits)
-        return 0;
-    memcpy(digits, a + host_end + 1, plen);
-    digits[plen] = '\0';
-    return ga_parse_long(digits, 1, 65535, &port) == 0;
-}
-
-static ga_status_t apply_app_host(struct parse *p, const struct key_def *d, const char *v,
-                                  ga_config_t *cfg)
-{
-    char q[QUOTE_MAX + 1];
-    size_t len, alen;
-
-    quote(v, q);
-    len = strlen(v);
-    if (len > APP_HOST_MAX)
-        return bad(p, d, "is longer than %d characters", APP_HOST_MAX);
-    if (strncmp(v, "https://", 8) != 0)
-        return bad(p, d, "must start with https://, not \"%s\"", q);
-    if (!all_in(v, 0x21, 0x7e))
-        return bad(p, d, "must not contain spaces or control characters, not \"%s\"",
-                   q);
-    alen = len - 8;
-    if (alen > 0 && v[len - 1] == '/')
-        alen--; /* one trailing slash is tolerated and dropped */
-    if (memchr(v + 8, '@', alen))
-        return bad(p, d, "must not contain user information (@), not \"%s\"", q);
-    if (memchr(v + 8, '/', alen) || memchr(v + 8, '?', alen) ||
-        memchr(v + 8, '#', alen))
-        return bad(p, d, "must be https://HOST[:PORT] without a path, query or "
-                         "fragment, not \"%s\"", q);
-    if (alen == 0)
-        return bad(p, d, "has no host name");
-    if (!authority_ok(v + 8, alen))
-        return bad(p, d, "has an invalid host name or port, not \"%s\"", q);
-    cfg->app_host = strndup(v, 8 + alen);
-    return cfg->app_host ? GA_OK : GA_ERR_NOMEM;
-}
-
-static ga_status_t apply_ca_file(struct parse *p, const struct key_def *d, const char *v,
-                                 ga_config_t *cfg)
-{
-    char q[QUOTE_MAX + 1];
-    struct stat st;
-
-    quote(v, q);
-    if (v[0] != '/' || strlen(v) >= PATH_MAX || !all_in(v, 0x20, 0x7e))
-        return bad(p, d, "must be an absolute path, not \"%s\"", q);
-    if (stat(v, &st) != 0 || !S_ISREG(st.st_mode))
-        return bad(p, d, "\"%s\" does not exist or is not a regular file", q);
-    return store(&cfg->ca_file, v);
-}
-
-/* "a, b or c" from a NULL-terminated list. */
-static void list_choices(const char *const *c, char *out, size_t outlen)
-{
-    size_t used = 0;
-
-    out[0] = '\0';
-    for (size_t i = 0; c[i] && used < outlen; i++) {
-        const char *sep = i == 0 ? "" : c[i + 1] ? ", " : " or ";
-        int n = snprintf(out + used, outlen - used, "%s%s", sep, c[i]);
-
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
-}
-
-static ga_status_t apply_choice(struct parse *p, const struct key_def *d, const char *v,
-                                ga_config_t *cfg)
-{
-    char q[QUOTE_MAX + 1], all[128];
-    int i;
-
-    for (i = 0; d->choices[i]; i++)
-        if (strcmp(v, d->choices[i]) == 0)
-            break;
-    if (!d->choices[i]) {
-        quote(v, q);
-        list_choices(d->choices, all, sizeof all);
-        return bad(p, d, "must be %s, not \"%s\"", all, q);
-    }
-    switch (d - keys) {
-    case K_AUTH_METHOD:
-        cfg->auth_method = (ga_client_auth_t)i;
-        return GA_OK;
-    case K_LOGIN_FIELD:
-        cfg->login_field = (ga_login_field_t)i;
-        return GA_OK;
-    case K_FAILMODE:
-        cfg->failmode = (ga_failmode_t)i;
-        return GA_OK;
-    case K_LANG:
-        return store(&cfg->lang, d->choices[i]);
-    case K_HEADER_PREFIX:
-        return store(&cfg->header_prefix, d->choices[i]);
-    default:
-        return GA_ERR_INTERNAL;
-    }
-}
-
-static ga_status_t apply_login_format(struct parse *p, const struct key_def *d,
-                                      const char *v, ga_config_t *cfg)
-{
-    char q[QUOTE_MAX + 1];
-    int users = 0;
-
-    quote(v, q);
-    if (strlen(v) > LOGIN_FORMAT_MAX || !all_in(v, 0x20, 0x7e))
-        return bad(p, d, "must be at most %d printable ASCII characters, not \"%s\"",
-                   LOGIN_FORMAT_MAX, q);
-    for (const char *s = v; *s; s++) {
-        if (*s != '%')
-            continue;
-        s++;
-        if (*s == 'u')
-            users++;
-        else if (*s != '%')
-            return bad(p, d, "may use only %%u and %%%% escapes, not \"%s\"", q);
-    }
-    if (users != 1)
-        return bad(p, d, "must contain %%u exactly once, not \"%s\"", q);
-    return store(&cfg->login_format, v);
-}
-
-static ga_status_t add_factor(struct parse *p, const struct key_def *d,
-                              ga_config_t *cfg, const char *name)
-{
-    ga_factor_t f = ga_factor_from_name(name);
-    char q[QUOTE_MAX + 1];
-
-    if (f == GA_FACTOR_UNKNOWN || strcmp(name, ga_factor_name(f)) != 0) {
-        quote(name, q);
-        return bad(p, d, "\"%s\" is not a factor name; use SMS or EMAIL", q);
-    }
-    if (f == GA_FACTOR_OTP)
-        return bad(p, d, "OTP enrollment is not supported yet");
-    if (f == GA_FACTOR_FACE)
-        return bad(p, d, "FACE cannot be enrolled in a terminal");
-    if (!ga_factor_enrollable(f))
-        return bad(p, d, "%s cannot be enrolled by this module", ga_factor_name(f));
-    for (size_t i = 0; i < cfg->n_factors; i++)
-        if (cfg->factors[i] == f)
-            return bad(p, d, "lists %s more than once", ga_factor_name(f));
-    if (cfg->n_factors >= GA_FACTOR_MAX)
-        return bad(p, d, "lists too many factors");
-    cfg->factors[cfg->n_factors++] = f;
-    return GA_OK;
-}
-
-static ga_status_t apply_factors(struct parse *p, const struct key_def *d, const char *v,
-                                 ga_config_t *cfg)
-{
-    ga_status_t rc;
-
-    (void)v; /* the list is in p->factor_names */
-    if (!p->factors_set) {
-        for (size_t i = 0; i < sizeof default_factors / sizeof default_factors[0]; i++)
-            cfg->factors[i] = default_factors[i];
-        cfg->n_factors = sizeof default_factors / sizeof default_factors[0];
-        return GA_OK;
-    }
-    if (p->n_factor_names == 0)
-        return bad(p, d, "must list at least one factor (SMS or EMAIL)");
-    for (size_t i = 0; i < p->n_factor_names; i++) {
-        if (i >= FACTOR_NAMES_MAX)
-            return bad(p, d, "lists too many factors");
-        rc = add_factor(p, d, cfg, p->factor_names[i]);
-        if (rc != GA_OK)
-            return rc;
-    }
-    return GA_OK;
-}
-
-static ga_status_t apply_phone_cc(struct parse *p, const struct key_def *d, const char *v,
-                                  ga_config_t *cfg)
-{
-    char q[QUOTE_MAX + 1];
-    size_t len = strlen(v);
-
-    if (v[0] != '+' || len < 2 || len > 5 || !all_in(v + 1, '0', '9')) {
-        quote(v, q);
-        return bad(p, d, "must be \"+\" and 1 to 4 digits, not \"%s\"", q);
-    }
-    return store(&cfg->phone_country_code, v);
-}
-
-static ga_status_t apply_number(struct parse *p, const struct key_def *d, const char *v,
-                                ga_config_t *cfg)
-{
-    ptrdiff_t k = d - keys;
-    long n = p->seen[k] ? p->num[k] : d->def_num;
-
-    (void)v; /* integer keys: the value is in p->num */
-    if (p->seen[k] && (p->num_bad[k] || n < d->min || n > d->max))
-        return bad(p, d, "must be a whole number from %ld to %ld, not \"%s\"", d->min,
-                   d->max, p->num_text[k]);
-    switch (k) {
-    case K_CONNECT_TIMEOUT:
-        cfg->connect_timeout = n;
-        return GA_OK;
-    case K_TIMEOUT:
-        cfg->timeout = n;
-        return GA_OK;
-    case K_MAX_ATTEMPTS:
-        cfg->max_attempts = n;
-        return GA_OK;
-    case K_MAX_SENDS:
-        cfg->max_sends = n;
-        return GA_OK;
-    default:
-        return GA_ERR_INTERNAL;
-    }
-}
-
-static int has_dotdot(const char *path)
-{
-    for (const char *s = path; (s = strstr(s, "..")) != NULL; s += 2)
-        if ((s == path || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
-            return 1;
-    return 0;
-}
-
-static ga_status_t apply_state_dir(struct parse *p, const struct key_def *d,
-                                   const char *v, ga_config_t *cfg)
-{
-    char q[QUOTE_MAX + 1];
-
-    quote(v, q);
-    if (v[0] != '/' || strlen(v) > STATE_DIR_MAX || !all_in(v, 0x21, 0x7e))
-        return bad(p, d, "must be an absolute path of at most %d characters without "
-                         "spaces, not \"%s\"", STATE_DIR_MAX, q);
-    if (has_dotdot(v))
-        return bad(p, d, "must not contain \"..\", not \"%s\"", q);
-    return store(&cfg->state_dir, v);
-}
-
-/* Every key in schema order. A string key without value (not in the file,
- * no default) is an error if required, else left unset (ca_file). */
-static ga_status_t validate(struct parse *p, ga_config_t *cfg)
-{
-    for (int k = 0; k < K_COUNT; k++) {
-        const struct key_def *d = &keys[k];
-        const char *v = NULL;
-        ga_status_t rc;
-
-        if (d->type == CFGT_STR && k != K_FACTORS) {
-            v = value_of(p, d);
-            if (!v && d->required)
-                return bad(p, d, "is required");
-            if (!v)
-                continue;
-        }
-        rc = d->apply(p, d, v, cfg);
-        if (rc != GA_OK)
-            return rc;
-    }
-    return GA_OK;
-}
 
 /* ---- public ---------------------------------------------------------- */
 
@@ -825,7 +424,7 @@ ga_status_t ga_config_load(const char *path, uid_t euid, ga_config_t **out,
     *out = NULL;
     (void)ga_sanitize(path, path ? strlen(path) : 0, p.path, sizeof p.path);
     if (!path || path[0] != '/' || strlen(path) >= PATH_MAX) {
-        fail_at(&p, 0, "the config file name must be an absolute path");
+        ga_cfg_fail_at(&p, 0, "the config file name must be an absolute path");
         goto out;
     }
     rc = read_file(&p, path, euid, &buf, &cap, &len);
@@ -843,16 +442,16 @@ ga_status_t ga_config_load(const char *path, uid_t euid, ga_config_t **out,
         rc = GA_ERR_NOMEM;
         goto out;
     }
-    rc = validate(&p, cfg);
+    rc = ga_cfg_validate(&p, cfg);
     if (rc != GA_OK)
         goto out;
     *out = cfg;
     cfg = NULL;
 out:
     if (rc == GA_ERR_NOMEM)
-        fail_at(&p, 0, "out of memory while loading");
+        ga_cfg_fail_at(&p, 0, "out of memory while loading");
     else if (rc != GA_OK)
-        fail_at(&p, 0, "could not be loaded");
+        ga_cfg_fail_at(&p, 0, "could not be loaded");
     parse_free(&p);
     ga_free_secret_n(buf, cap);
     ga_config_free(cfg);
