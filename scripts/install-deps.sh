@@ -1,0 +1,28 @@
+#!/bin/bash
+# Install the Debian 12 packages pam_genauth needs to build, test and demo.
+# Does nothing when they are all present; otherwise runs apt-get (through
+# sudo when not root).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential autoconf automake libtool pkg-config
+  libpam0g-dev libcurl4-openssl-dev libjson-c-dev libconfuse-dev check
+  libpam-modules python3 openssl ca-certificates
+  openssh-server openssh-client expect passwd
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
