@@ -293,7 +293,7 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
                        "statusCode %ld, apiCode %ld, message \"%s\"",
                        env->user, ga_flow_rhost(env), st->masked_target,
                        err.status_code, err.api_code, err.message);
-                snprintf(why, sizeof why, "GenAuth did not send a code: %.100s",
+                snprintf(why, sizeof why, "GenAuth did not send a code: %.48s",
                          err.message[0] ? err.message : "request refused");
                 env->ui->error(env->ui->ctx, why);
             }
