@@ -1,10 +1,13 @@
-/* ga_state.c - the pending enrollment kept in state_dir (see ga_state.h).
+/* ga_state.c - the pending enrollment kept in state_dir (see ga_state.h):
+ * the directory, file names, and loading, saving and removing files. The
+ * record inside a file (JSON) is ga_state_file.c's.
  *
  * Everything happens relative to a directory descriptor opened with
  * O_NOFOLLOW and checked with ga_perm_check each time, so a directory
  * swapped after the check is never followed. A file that is not trusted in
  * every respect is removed, and the removal is logged with its reason class
- * (never the token). */
+ * (never the token): LOG_INFO for an expired file, which is normal life,
+ * LOG_WARNING for anything else. */
 #include "config.h"
 
 #include "ga_state.h"
@@ -21,36 +24,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "ga_perm.h"
-#include "ga_response.h"
 #include "ga_secret.h"
+#include "ga_state_file.h"
 #include "ga_text.h"
 
 #define STATE_SUFFIX ".pending"
 #define STATE_USER_MAX 255         /* longest user name looked at */
-#define STATE_FILE_MAX (16 * 1024) /* largest state file read */
-#define STATE_VERSION 1
-#define STATE_FIELDS 7             /* keys in a state file */
-#define STATE_JSON_DEPTH 4
-#define ATTEMPTS_MAX 100
-#define FUTURE_SLACK_S 5           /* clock skew tolerated on sentAt */
+#define HEX_PREFIX "x-"            /* starts hex names, never plain ones */
+#define HEX_PREFIX_LEN (sizeof HEX_PREFIX - 1)
 #define TMP_PREFIX ".tmp-"         /* user files never start with '.' */
 #define TMP_NAME_MAX 32
 #define TMP_TRIES 16
 #define SHOWN_MAX 160              /* sanitised directory name in messages */
-
-/* Values of a parsed state file; strings point into the JSON tree. */
-typedef struct state_fields {
-    ga_factor_t type;
-    const char *token;
-    size_t token_len;
-    const char *masked;
-    size_t masked_len;
-    int64_t sent_at;
-    int64_t attempts;
-} state_fields_t;
 
 static void shown_dir(const char *dir, char *out, size_t outlen)
 {
@@ -61,6 +47,19 @@ static int is_safe_name_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+/* Non-zero if user (ulen bytes, NUL-terminated) can be its file name as it
+ * is. Names starting with "x-" are hex-encoded too, so that no plain name
+ * can equal the hex form of another (user "x-612f62" against "a/b"). */
+static int is_plain_name(const char *user, size_t ulen)
+{
+    if (user[0] == '.' || strncmp(user, HEX_PREFIX, HEX_PREFIX_LEN) == 0)
+        return 0;
+    for (size_t i = 0; i < ulen; i++)
+        if (!is_safe_name_char(user[i]))
+            return 0;
+    return 1;
 }
 
 int ga_state_file_name(const char *user, char *out, size_t outlen)
@@ -75,10 +74,8 @@ int ga_state_file_name(const char *user, char *out, size_t outlen)
     ulen = strnlen(user, STATE_USER_MAX + 1);
     if (ulen == 0 || ulen > STATE_USER_MAX)
         return -1;
-    safe = user[0] != '.';
-    for (size_t i = 0; safe && i < ulen; i++)
-        safe = is_safe_name_char(user[i]);
-    need = (safe ? ulen : 2 + 2 * ulen) + strlen(STATE_SUFFIX);
+    safe = is_plain_name(user, ulen);
+    need = (safe ? ulen : HEX_PREFIX_LEN + 2 * ulen) + strlen(STATE_SUFFIX);
     if (need > NAME_MAX || need >= outlen)
         return -1;
     if (safe) {
@@ -86,13 +83,13 @@ int ga_state_file_name(const char *user, char *out, size_t outlen)
         memcpy(out + ulen, STATE_SUFFIX, sizeof STATE_SUFFIX);
         return 0;
     }
-    memcpy(out, "x-", 2);
+    memcpy(out, HEX_PREFIX, HEX_PREFIX_LEN);
     for (size_t i = 0; i < ulen; i++) {
         unsigned char c = (unsigned char)user[i];
-        out[2 + 2 * i] = hex[c >> 4];
-        out[3 + 2 * i] = hex[c & 0xf];
+        out[HEX_PREFIX_LEN + 2 * i] = hex[c >> 4];
+        out[HEX_PREFIX_LEN + 2 * i + 1] = hex[c & 0xf];
     }
-    memcpy(out + 2 + 2 * ulen, STATE_SUFFIX, sizeof STATE_SUFFIX);
+    memcpy(out + HEX_PREFIX_LEN + 2 * ulen, STATE_SUFFIX, sizeof STATE_SUFFIX);
     return 0;
 }
 
@@ -231,10 +228,11 @@ ga_status_t ga_state_dir_prepare(const char *dir, uid_t euid, char *err,
 
 /* ---- removing untrusted files ------------------------------------------ */
 
-/* Remove name from dfd because of why, and log it. When expect is given the
- * entry is removed only if it is still that file (not replaced meanwhile). */
+/* Remove name from dfd because of why, and log it at prio (a failure to
+ * remove at LOG_WARNING). When expect is given the entry is removed only if
+ * it is still that file (not replaced meanwhile). */
 static void discard(int dfd, const char *dir, const char *name,
-                    const struct stat *expect, const char *why,
+                    const struct stat *expect, const char *why, int prio,
                     const ga_logger_t *lg)
 {
     char shown[SHOWN_MAX];
@@ -242,13 +240,12 @@ static void discard(int dfd, const char *dir, const char *name,
 
     shown_dir(dir, shown, sizeof shown);
     if (fstatat(dfd, name, &cur, AT_SYMLINK_NOFOLLOW) < 0) {
-        ga_log(lg, LOG_WARNING, "state file %s/%s %s; already gone", shown,
-               name, why);
+        ga_log(lg, prio, "state file %s/%s %s; already gone", shown, name, why);
         return;
     }
     if (expect && (cur.st_dev != expect->st_dev || cur.st_ino != expect->st_ino)) {
-        ga_log(lg, LOG_WARNING, "state file %s/%s %s; replaced meanwhile, kept",
-               shown, name, why);
+        ga_log(lg, prio, "state file %s/%s %s; replaced meanwhile, kept", shown,
+               name, why);
         return;
     }
     if (unlinkat(dfd, name, S_ISDIR(cur.st_mode) ? AT_REMOVEDIR : 0) < 0) {
@@ -256,7 +253,7 @@ static void discard(int dfd, const char *dir, const char *name,
                shown, name, why, strerror(errno));
         return;
     }
-    ga_log(lg, LOG_WARNING, "state file %s/%s %s; removed", shown, name, why);
+    ga_log(lg, prio, "state file %s/%s %s; removed", shown, name, why);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -299,22 +296,22 @@ static const char *check_file(const struct stat *st, uid_t euid)
      * still a complete (older) file; more than one: linked from elsewhere. */
     if (st->st_nlink > 1)
         return "has more than one hard link";
-    if (st->st_size > STATE_FILE_MAX)
+    if (st->st_size > GA_STATE_FILE_MAX)
         return "is too large";
     return NULL;
 }
 
-/* Read the whole file (at most STATE_FILE_MAX bytes) into a new buffer of
- * STATE_FILE_MAX + 1 bytes, NUL-terminated. */
+/* Read the whole file (at most GA_STATE_FILE_MAX bytes) into a new buffer of
+ * GA_STATE_FILE_MAX + 1 bytes, NUL-terminated. */
 static ga_status_t read_all(int fd, char **out, size_t *len, const char **why)
 {
-    char *buf = calloc(1, STATE_FILE_MAX + 1);
+    char *buf = calloc(1, GA_STATE_FILE_MAX + 1);
     size_t n = 0;
 
     if (!buf)
         return GA_ERR_NOMEM;
-    while (n <= STATE_FILE_MAX) {
-        ssize_t r = read(fd, buf + n, STATE_FILE_MAX + 1 - n);
+    while (n <= GA_STATE_FILE_MAX) {
+        ssize_t r = read(fd, buf + n, GA_STATE_FILE_MAX + 1 - n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -325,212 +322,16 @@ static ga_status_t read_all(int fd, char **out, size_t *len, const char **why)
             break;
         n += (size_t)r;
     }
-    if (!*why && n > STATE_FILE_MAX)
+    if (!*why && n > GA_STATE_FILE_MAX)
         *why = "is too large";
     if (*why) {
-        ga_free_secret_n(buf, STATE_FILE_MAX + 1);
+        ga_free_secret_n(buf, GA_STATE_FILE_MAX + 1);
         return GA_ERR_NOT_FOUND;
     }
     buf[n] = '\0';
     *out = buf;
     *len = n;
     return GA_OK;
-}
-
-/* ---- parsing ------------------------------------------------------------ */
-
-/* Overwrite the tokener's internal string buffer, which may still hold the
- * token, with a harmless string of len bytes (the token's length: the
- * buffer already held that much, so it is not reallocated). */
-static void scrub_tokener(json_tokener *tok, size_t len)
-{
-    char *fill = NULL;
-    json_object *junk = NULL;
-
-    if (len == 0 || len > INT_MAX - 2)
-        return;
-    fill = malloc(len + 2);
-    if (!fill)
-        return;
-    fill[0] = '"';
-    memset(fill + 1, 'x', len);
-    fill[len + 1] = '"';
-    json_tokener_reset(tok);
-    junk = json_tokener_parse_ex(tok, fill, (int)(len + 2));
-    json_object_put(junk);
-    free(fill);
-}
-
-/* Strictly parse buf[0..len) as one JSON object. NULL when it is not one. */
-static json_object *parse_object(const char *buf, size_t len)
-{
-    json_object *token = NULL;
-    json_tokener *tok = NULL;
-    json_object *obj = NULL;
-    size_t scrub = 0;
-    size_t end;
-
-    if (len == 0 || len > STATE_FILE_MAX || memchr(buf, '\0', len))
-        return NULL;
-    tok = json_tokener_new_ex(STATE_JSON_DEPTH);
-    if (!tok)
-        return NULL;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    obj = json_tokener_parse_ex(tok, buf, (int)len);
-#if JSON_C_VERSION_NUM >= ((0 << 16) | (15 << 8))
-    end = json_tokener_get_parse_end(tok);
-#else
-    end = (size_t)tok->char_offset;
-#endif
-    if (json_object_object_get_ex(obj, "enrollmentToken", &token) &&
-        json_object_is_type(token, json_type_string))
-        scrub = (size_t)json_object_get_string_len(token);
-    if (json_tokener_get_error(tok) != json_tokener_success ||
-        !json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        obj = NULL;
-    }
-    for (; obj && end < len; end++) {
-        if (!strchr(" \t\r\n", buf[end])) {
-            json_object_put(obj);
-            obj = NULL;
-        }
-    }
-    scrub_tokener(tok, scrub);
-    json_tokener_free(tok);
-    return obj;
-}
-
-static int get_string(json_object *obj, const char *key, const char **s,
-                      size_t *len)
-{
-    json_object *v = NULL;
-    int n;
-
-    if (!json_object_object_get_ex(obj, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return -1;
-    *s = json_object_get_string(v);
-    n = json_object_get_string_len(v);
-    if (!*s || n < 0 || strlen(*s) != (size_t)n)
-        return -1;
-    *len = (size_t)n;
-    return 0;
-}
-
-static int get_int(json_object *obj, const char *key, int64_t *out)
-{
-    json_object *v = NULL;
-
-    if (!json_object_object_get_ex(obj, key, &v) ||
-        !json_object_is_type(v, json_type_int))
-        return -1;
-    *out = json_object_get_int64(v);
-    return 0;
-}
-
-/* Non-zero if s[0..len) is 1..max bytes without control characters;
- * printable_only also rejects bytes >= 0x80. */
-static int text_ok(const char *s, size_t len, size_t max, int printable_only)
-{
-    if (!s || len == 0 || len > max)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f || (printable_only && c >= 0x80))
-            return 0;
-    }
-    return 1;
-}
-
-/* Extract and check every field. Returns NULL or why the file is bad. */
-static const char *check_fields(json_object *obj, const char *user,
-                                state_fields_t *f)
-{
-    const char *s = NULL;
-    size_t len = 0;
-    int64_t version = 0;
-
-    if (json_object_object_length(obj) != STATE_FIELDS ||
-        get_int(obj, "version", &version) < 0 ||
-        get_string(obj, "user", &s, &len) < 0)
-        return "has missing, extra or mistyped fields";
-    if (version != STATE_VERSION)
-        return "has an unknown version";
-    if (len != strlen(user) || memcmp(s, user, len) != 0)
-        return "belongs to another user";
-    if (get_string(obj, "factorType", &s, &len) < 0 ||
-        get_string(obj, "enrollmentToken", &f->token, &f->token_len) < 0 ||
-        get_string(obj, "maskedTarget", &f->masked, &f->masked_len) < 0 ||
-        get_int(obj, "sentAt", &f->sent_at) < 0 ||
-        get_int(obj, "attempts", &f->attempts) < 0)
-        return "has missing, extra or mistyped fields";
-    f->type = ga_factor_from_name(s);
-    if (!ga_factor_enrollable(f->type) || strcmp(s, ga_factor_name(f->type)) != 0)
-        return "has an unknown factor type";
-    if (!text_ok(f->token, f->token_len, GA_TOKEN_MAX, 0))
-        return "has a bad token";
-    if (!text_ok(f->masked, f->masked_len, GA_MASKED_MAX - 1, 1))
-        return "has a bad masked target";
-    if (f->attempts < 0 || f->attempts > ATTEMPTS_MAX)
-        return "has a bad attempt count";
-    if (f->sent_at < 0)
-        return "has a bad send time";
-    return NULL;
-}
-
-/* Why a code sent at sent_at is no longer usable at now, or NULL. */
-static const char *check_age(int64_t sent_at, long long now, long lifetime_s)
-{
-    long long age = 0;
-
-    if (__builtin_sub_overflow(now, (long long)sent_at, &age))
-        return "has a bad send time";
-    if (age < -FUTURE_SLACK_S)
-        return "is dated in the future";
-    if (age >= lifetime_s)
-        return "has expired";
-    return NULL;
-}
-
-/* Parse a state file for user into out. GA_OK, GA_ERR_NOMEM, or
- * GA_ERR_NOT_FOUND with *why. */
-static ga_status_t parse_pending(const char *buf, size_t len, const char *user,
-                                 long long now, long lifetime_s,
-                                 ga_pending_t *out, const char **why)
-{
-    json_object *obj = parse_object(buf, len);
-    state_fields_t f = {0};
-    char *token = NULL;
-    ga_status_t rc = GA_ERR_NOT_FOUND;
-
-    if (!obj) {
-        *why = "is not a valid JSON object";
-        goto out;
-    }
-    *why = check_fields(obj, user, &f);
-    if (!*why)
-        *why = check_age(f.sent_at, now, lifetime_s);
-    if (*why)
-        goto out;
-    token = strndup(f.token, f.token_len);
-    if (!token) {
-        rc = GA_ERR_NOMEM;
-        goto out;
-    }
-    memset(out, 0, sizeof *out);
-    out->type = f.type;
-    out->enrollment_token = token;
-    memcpy(out->masked_target, f.masked, f.masked_len);
-    out->masked_target[f.masked_len] = '\0';
-    out->sent_at = (long long)f.sent_at;
-    out->attempts = (int)f.attempts;
-    rc = GA_OK;
-out:
-    if (f.token)
-        ga_wipe((char *)f.token, f.token_len);
-    json_object_put(obj);
-    return rc;
 }
 
 ga_status_t ga_state_load(const char *dir, const char *user, uid_t euid,
@@ -545,6 +346,7 @@ ga_status_t ga_state_load(const char *dir, const char *user, uid_t euid,
     size_t len = 0;
     int dfd = -1;
     int fd = -1;
+    int prio = LOG_WARNING; /* of the removal of an untrusted file */
     ga_status_t rc = GA_ERR_NOT_FOUND;
 
     if (!dir || !user || !out)
@@ -569,78 +371,23 @@ ga_status_t ga_state_load(const char *dir, const char *user, uid_t euid,
     rc = read_all(fd, &buf, &len, &why);
     if (rc != GA_OK)
         goto out;
-    rc = parse_pending(buf, len, user, now, lifetime_s, out, &why);
+    rc = ga_state_file_decode(buf, len, user, now, lifetime_s, out, &why);
+    if (rc == GA_ERR_EXPIRED) {
+        prio = LOG_INFO;
+        rc = GA_ERR_NOT_FOUND;
+    }
 out:
     if (why)
-        discard(dfd, dir, name, seen, why, lg);
+        discard(dfd, dir, name, seen, why, prio, lg);
     if (fd >= 0)
         (void)close(fd);
     if (dfd >= 0)
         (void)close(dfd);
-    ga_free_secret_n(buf, STATE_FILE_MAX + 1);
+    ga_free_secret_n(buf, GA_STATE_FILE_MAX + 1);
     return rc;
 }
 
 /* ---- writing ------------------------------------------------------------ */
-
-/* Non-zero if p can be stored (and would be loaded back). */
-static int pending_ok(const ga_pending_t *p)
-{
-    size_t masked_len = strnlen(p->masked_target, GA_MASKED_MAX);
-    const char *tok = p->enrollment_token;
-
-    return ga_factor_enrollable(p->type) && tok &&
-           text_ok(tok, strnlen(tok, GA_TOKEN_MAX + 1), GA_TOKEN_MAX, 0) &&
-           masked_len < GA_MASKED_MAX &&
-           text_ok(p->masked_target, masked_len, GA_MASKED_MAX - 1, 1) &&
-           p->attempts >= 0 && p->attempts <= ATTEMPTS_MAX && p->sent_at >= 0;
-}
-
-static int add(json_object *obj, const char *key, json_object *v)
-{
-    if (!v)
-        return -1;
-    if (json_object_object_add(obj, key, v) != 0) {
-        json_object_put(v);
-        return -1;
-    }
-    return 0;
-}
-
-/* Wipe the token and its serialisation held by obj, then release it. */
-static void free_json(json_object *obj, const char *text, size_t len)
-{
-    json_object *token = NULL;
-
-    if (!obj)
-        return;
-    if (text)
-        ga_wipe((char *)text, len);
-    if (json_object_object_get_ex(obj, "enrollmentToken", &token))
-        ga_wipe((char *)json_object_get_string(token),
-                (size_t)json_object_get_string_len(token));
-    json_object_put(obj);
-}
-
-/* The JSON object for p. NULL when out of memory. */
-static json_object *build_json(const char *user, const ga_pending_t *p)
-{
-    json_object *obj = json_object_new_object();
-
-    if (!obj)
-        return NULL;
-    if (add(obj, "version", json_object_new_int(STATE_VERSION)) < 0 ||
-        add(obj, "user", json_object_new_string(user)) < 0 ||
-        add(obj, "factorType", json_object_new_string(ga_factor_name(p->type))) < 0 ||
-        add(obj, "enrollmentToken", json_object_new_string(p->enrollment_token)) < 0 ||
-        add(obj, "maskedTarget", json_object_new_string(p->masked_target)) < 0 ||
-        add(obj, "sentAt", json_object_new_int64(p->sent_at)) < 0 ||
-        add(obj, "attempts", json_object_new_int(p->attempts)) < 0) {
-        free_json(obj, NULL, 0);
-        return NULL;
-    }
-    return obj;
-}
 
 /* A fresh ".tmp-<16 hex>" name; randomness only avoids collisions, O_EXCL
  * gives the safety. */
@@ -714,15 +461,14 @@ ga_status_t ga_state_save(const char *dir, const char *user, uid_t euid,
     char name[NAME_MAX + 1];
     char tmp[TMP_NAME_MAX];
     char shown[SHOWN_MAX];
-    json_object *obj = NULL;
-    const char *text = NULL;
+    char *text = NULL;
     const char *what = "serialise";
     size_t len = 0;
     int dfd = -1;
     ga_status_t rc = GA_ERR_INTERNAL;
 
     shown_dir(dir, shown, sizeof shown);
-    if (!dir || !user || !p || !pending_ok(p)) {
+    if (!dir || !user || !p || !ga_state_file_valid(p)) {
         ga_log(lg, LOG_ERR, "state_dir %s: refusing to save an invalid pending "
                "enrollment", shown);
         return GA_ERR_INTERNAL;
@@ -732,15 +478,11 @@ ga_status_t ga_state_save(const char *dir, const char *user, uid_t euid,
                "state file", shown);
         return GA_ERR_CONFIG;
     }
-    rc = GA_ERR_NOMEM;
-    obj = build_json(user, p);
-    if (obj)
-        text = json_object_to_json_string_length(
-            obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    if (!text)
+    rc = ga_state_file_encode(user, p, &text, &len);
+    if (rc != GA_OK)
         goto out;
     rc = GA_ERR_CONFIG;
-    if (len > STATE_FILE_MAX) {
+    if (len > GA_STATE_FILE_MAX) {
         ga_log(lg, LOG_ERR, "state file %s/%s: pending enrollment too large",
                shown, name);
         goto out;
@@ -765,7 +507,7 @@ ga_status_t ga_state_save(const char *dir, const char *user, uid_t euid,
     if (fsync(dfd) < 0)
         ga_log(lg, LOG_WARNING, "state_dir %s: fsync: %s", shown, strerror(errno));
 out:
-    free_json(obj, text, len);
+    ga_free_secret_n(text, len + 1);
     if (dfd >= 0)
         (void)close(dfd);
     return rc;

@@ -4,14 +4,16 @@
  * enrollmentToken, factor type, masked target, send time and wrong-code count
  * (JSON, json-c), so a user who reconnects within the token's lifetime is
  * asked for the code already sent. The file name is the user name when it is
- * made only of [A-Za-z0-9._-] and does not start with '.', otherwise "x-"
- * followed by the hex of the name (at most 255 bytes of name are accepted).
+ * made only of [A-Za-z0-9._-] and starts neither with '.' nor with "x-",
+ * otherwise "x-" followed by the lower-case hex of the name, so that two
+ * users never share a file (at most 255 bytes of name are accepted).
  *
  * state_dir must pass ga_perm_check as a directory; it is created 0700 when
  * missing (its parent must exist). Files are 0600, opened with O_NOFOLLOW
  * relative to the opened directory (openat), written to a temporary file,
  * fsync'ed and renamed into place. Expired, corrupt, oversized, foreign-owned
- * or wrongly-moded files are never trusted: they are removed and logged.
+ * or wrongly-moded files are never trusted: they are removed and logged
+ * (expired ones at LOG_INFO, the others at LOG_WARNING).
  */
 #ifndef GA_STATE_H
 #define GA_STATE_H
@@ -41,9 +43,10 @@ ga_status_t ga_state_dir_prepare(const char *dir, uid_t euid, char *err,
 
 /* Load the pending enrollment of user. GA_OK: *out filled (caller clears).
  * GA_ERR_NOT_FOUND: none, or one that was expired (now - sent_at >=
- * lifetime_s, or sent_at in the future by more than 5 s), corrupt or
- * untrusted - those are removed and logged at LOG_WARNING. GA_ERR_CONFIG: the
- * directory is unusable (logged). GA_ERR_NOMEM. */
+ * lifetime_s), removed and logged at LOG_INFO, or one that was dated in the
+ * future by more than 5 s, corrupt or untrusted, removed and logged at
+ * LOG_WARNING. GA_ERR_CONFIG: the directory is unusable (logged).
+ * GA_ERR_NOMEM. */
 ga_status_t ga_state_load(const char *dir, const char *user, uid_t euid,
                           long long now, long lifetime_s, ga_pending_t *out,
                           const ga_logger_t *lg);

@@ -536,22 +536,25 @@ START_TEST(test_load_none)
 }
 END_TEST
 
+/* An expired file is normal life (LOG_INFO); one dated in the future is
+ * not to be trusted (LOG_WARNING). */
 static const struct {
     long long sent_at;
     long lifetime;
     int ok;
     const char *why;
+    int prio;
 } ages[] = {
-    {NOW, 60, 1, NULL},
-    {NOW - 59, 60, 1, NULL},
-    {NOW - 60, 60, 0, "expired"},
-    {NOW - 61, 60, 0, "expired"},
-    {0, 60, 0, "expired"},
-    {NOW - 100, 120, 1, NULL},
-    {NOW + 5, 60, 1, NULL},
-    {NOW + 6, 60, 0, "future"},
-    {9223372036854775807LL, 60, 0, "future"},
-    {NOW, 0, 0, "expired"},
+    {NOW, 60, 1, NULL, 0},
+    {NOW - 59, 60, 1, NULL, 0},
+    {NOW - 60, 60, 0, "has expired; removed", LOG_INFO},
+    {NOW - 61, 60, 0, "has expired; removed", LOG_INFO},
+    {0, 60, 0, "has expired; removed", LOG_INFO},
+    {NOW - 100, 120, 1, NULL, 0},
+    {NOW + 5, 60, 1, NULL, 0},
+    {NOW + 6, 60, 0, "is dated in the future; removed", LOG_WARNING},
+    {9223372036854775807LL, 60, 0, "is dated in the future; removed", LOG_WARNING},
+    {NOW, 0, 0, "has expired; removed", LOG_INFO},
 };
 
 START_TEST(test_load_age)
@@ -576,8 +579,9 @@ START_TEST(test_load_age)
                                    ages[_i].lifetime, &q, &lg),
                      GA_ERR_NOT_FOUND);
     ck_assert(!exists(sdir, "alice.pending"));
-    ck_assert_ptr_nonnull(strstr(logbuf, ages[_i].why));
-    ck_assert_int_eq(last_prio, LOG_WARNING);
+    ck_assert_msg(strstr(logbuf, ages[_i].why) != NULL, "log \"%s\"", logbuf);
+    ck_assert_int_eq(nlines, 1);
+    ck_assert_int_eq(last_prio, ages[_i].prio);
     ck_assert_ptr_null(strstr(logbuf, "SECRET"));
 }
 END_TEST
@@ -887,6 +891,15 @@ static const struct {
     {"a b", "x-612062.pending"},
     {"DOMAIN\\user", "x-444f4d41494e5c75736572.pending"},
     {"x\n", "x-780a.pending"},
+    /* names starting with "x-" are hex too: no plain name looks like hex */
+    {"x-612f62", "x-782d363132663632.pending"},
+    {"x-", "x-782d.pending"},
+    {"x-alice", "x-782d616c696365.pending"},
+    {"x", "x.pending"},
+    {"x_1", "x_1.pending"},
+    {"xx-1", "xx-1.pending"},
+    {"X-1", "X-1.pending"},
+    {"a-x-1", "a-x-1.pending"},
 };
 
 START_TEST(test_file_name)
@@ -927,6 +940,16 @@ START_TEST(test_file_name_limits)
     user[122] = '/';
     user[123] = '\0';
     ck_assert_int_eq(ga_state_file_name(user, out, sizeof out), -1);
+    /* a name starting with "x-" is hex even when it would fit plain */
+    memset(user, 'a', 122);
+    memcpy(user, "x-", 2);
+    user[122] = '\0';
+    ck_assert_int_eq(ga_state_file_name(user, out, sizeof out), 0);
+    ck_assert_uint_eq(strlen(out), 254);
+    ck_assert_int_eq(strncmp(out, "x-782d6161", 10), 0);
+    user[122] = 'a';
+    user[123] = '\0';
+    ck_assert_int_eq(ga_state_file_name(user, out, sizeof out), -1);
     /* out exactly big enough, and one byte short */
     ck_assert_int_eq(ga_state_file_name("alice", out, 14), 0);
     ck_assert_str_eq(out, "alice.pending");
@@ -965,6 +988,71 @@ START_TEST(test_odd_users_stay_inside)
         ck_assert_int_eq(ga_state_remove(sdir, user, &lg), GA_OK);
     }
     ga_pending_clear(&p);
+}
+END_TEST
+
+/* User "x-612f62" looks like the hex form of "a/b": the two must never
+ * share a file, whichever comes first. */
+static const char *const twins[2] = {"a/b", "x-612f62"};
+
+START_TEST(test_no_collision_names)
+{
+    char a[300];
+    char b[300];
+
+    ck_assert_int_eq(ga_state_file_name(twins[0], a, sizeof a), 0);
+    ck_assert_int_eq(ga_state_file_name(twins[1], b, sizeof b), 0);
+    ck_assert_str_ne(a, b);
+    ck_assert_str_eq(a, "x-612f62.pending");
+    ck_assert_str_eq(b, "x-782d363132663632.pending");
+}
+END_TEST
+
+/* Load user and expect token, with nothing logged. */
+static void expect_token(const char *user, const char *token)
+{
+    ga_pending_t q = {0};
+
+    log_reset();
+    ck_assert_int_eq(ga_state_load(sdir, user, geteuid(), NOW, 60, &q, &lg), GA_OK);
+    ck_assert_str_eq(q.enrollment_token, token);
+    ck_assert_int_eq(nlines, 0);
+    ga_pending_clear(&q);
+}
+
+START_TEST(test_no_collision_files)
+{
+    const char *first = twins[_i];
+    const char *second = twins[1 - _i];
+    ga_pending_t p;
+    ga_pending_t q = {0};
+
+    /* loading for the second user neither finds nor removes the first's */
+    fill(&p, GA_FACTOR_SMS, "token-first", NOW, 1);
+    ck_assert_int_eq(ga_state_save(sdir, first, geteuid(), &p, &lg), GA_OK);
+    ga_pending_clear(&p);
+    ck_assert_int_eq(ga_state_load(sdir, second, geteuid(), NOW, 60, &q, &lg),
+                     GA_ERR_NOT_FOUND);
+    ck_assert_ptr_null(q.enrollment_token);
+    ck_assert_int_eq(nlines, 0);
+    expect_token(first, "token-first");
+    /* saving for the second does not overwrite the first's */
+    fill(&p, GA_FACTOR_EMAIL, "token-second", NOW, 2);
+    ck_assert_int_eq(ga_state_save(sdir, second, geteuid(), &p, &lg), GA_OK);
+    ga_pending_clear(&p);
+    ck_assert_int_eq(count_entries(sdir), 2);
+    expect_token(first, "token-first");
+    expect_token(second, "token-second");
+    /* saving again for the first leaves the second's alone */
+    fill(&p, GA_FACTOR_SMS, "token-first-2", NOW, 0);
+    ck_assert_int_eq(ga_state_save(sdir, first, geteuid(), &p, &lg), GA_OK);
+    ga_pending_clear(&p);
+    expect_token(second, "token-second");
+    expect_token(first, "token-first-2");
+    /* removing one keeps the other */
+    ck_assert_int_eq(ga_state_remove(sdir, first, &lg), GA_OK);
+    expect_token(second, "token-second");
+    ck_assert_int_eq(count_entries(sdir), 1);
 }
 END_TEST
 
@@ -1091,6 +1179,8 @@ static Suite *state_suite(void)
     tcase_add_loop_test(tc, test_file_name, 0, N(names));
     tcase_add_test(tc, test_file_name_limits);
     tcase_add_test(tc, test_odd_users_stay_inside);
+    tcase_add_test(tc, test_no_collision_names);
+    tcase_add_loop_test(tc, test_no_collision_files, 0, N(twins));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("concurrency");
