@@ -1,3 +1,618 @@
-/* ga_api.c - not written yet */
+/* ga_api.c - the GenAuth V3 authentication API client (see ga_api.h).
+ *
+ * Request bodies are built with json-c, sent with ga_http, and the answers
+ * classified by ga_response. Arguments are checked before any I/O; every
+ * copy of a secret this file makes (bodies, header lines, the JSON tree's
+ * strings) is wiped before it is freed. Logging: one LOG_DEBUG line per
+ * request with method, path, HTTP status, statusCode, apiCode and time -
+ * never a body, a header or a token.
+ */
 #include "config.h"
+
 #include "ga_api.h"
+
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ga_http.h"
+#include "ga_secret.h"
+#include "ga_text.h"
+
+#define PATH_SIGNIN "/api/v3/signin"
+#define PATH_LIST_ENROLLED "/api/v3/list-enrolled-factors"
+#define PATH_LIST_TO_ENROLL "/api/v3/list-factors-to-enroll"
+#define PATH_SEND_ENROLL "/api/v3/send-enroll-factor-request"
+#define PATH_ENROLL "/api/v3/enroll-factor"
+
+#define GA_HEADERS_MAX 8
+#define GA_ARG_MAX 1024    /* identifiers, passwords, codes: bytes */
+#define GA_CODE_MAX 64     /* passCode: bytes */
+#define GA_BUDGET_FACTOR 3 /* network budget per login = 3 x timeout */
+
+struct ga_client {
+    const ga_config_t *cfg; /* borrowed */
+    const ga_logger_t *lg;  /* borrowed, may be NULL */
+    ga_http_t *http;
+    char *end_user_ip;      /* an IP literal, or NULL */
+};
+
+/* NULL-terminated header lines for one request; each wiped when freed. */
+typedef struct header_list {
+    char *line[GA_HEADERS_MAX + 1];
+    size_t n;
+} header_list_t;
+
+/* One request. */
+typedef struct call {
+    const char *method;
+    const char *path;
+    const char *token; /* user access token, or NULL */
+    const char *body;  /* JSON text for POST, NULL for GET */
+    int basic;         /* client_secret_basic credentials */
+} call_t;
+
+/* ------------------------------------------------------- argument checks */
+
+/* Non-empty, at most max bytes, no ASCII control character. Non-ASCII is
+ * allowed: identifiers and passwords may be UTF-8. */
+static int text_ok(const char *s, size_t max)
+{
+    size_t n;
+
+    if (!s || !*s || (n = strnlen(s, max + 1)) > max)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Non-empty printable ASCII without spaces, at most max bytes: safe in an
+ * HTTP header line, and what tokens, codes and ids look like. */
+static int ascii_ok(const char *s, size_t max)
+{
+    size_t n;
+
+    if (!s || !*s || (n = strnlen(s, max + 1)) > max)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return 0;
+    return 1;
+}
+
+static int token_ok(const char *s)
+{
+    return ascii_ok(s, GA_TOKEN_MAX);
+}
+
+static int digits_ok(const char *s, size_t min, size_t max)
+{
+    size_t n = s ? strnlen(s, max + 1) : 0;
+
+    if (n < min || n > max)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static void reset_err(ga_api_error_t *err)
+{
+    memset(err, 0, sizeof *err);
+    err->retry_after_s = -1;
+}
+
+/* ---------------------------------------------------------- JSON bodies */
+
+/* Wipe every string value of the tree in place. The bytes belong to
+ * json-c objects this file created and still owns, so writing through
+ * the const pointers json-c hands out is sound. */
+static void wipe_strings(json_object *o)
+{
+    if (json_object_is_type(o, json_type_string)) {
+        ga_wipe((char *)json_object_get_string(o), (size_t)json_object_get_string_len(o));
+    } else if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, key, val)
+        {
+            (void)key;
+            wipe_strings(val);
+        }
+    }
+}
+
+/* Wipe and release a tree. NULL is accepted. */
+static void discard(json_object *o)
+{
+    if (!o)
+        return;
+    wipe_strings(o);
+    json_object_put(o);
+}
+
+/* Add a string member; 0 or -1 (nothing leaked either way). */
+static int add_str(json_object *obj, const char *key, const char *val)
+{
+    json_object *v = json_object_new_string(val);
+
+    if (!v)
+        return -1;
+    if (json_object_object_add(obj, key, v) != 0) {
+        discard(v);
+        return -1;
+    }
+    return 0;
+}
+
+/* Add child; ownership is taken in every case. 0 or -1. */
+static int add_obj(json_object *obj, const char *key, json_object *child)
+{
+    if (!child)
+        return -1;
+    if (json_object_object_add(obj, key, child) != 0) {
+        discard(child);
+        return -1;
+    }
+    return 0;
+}
+
+/* Serialise root, wipe json-c's output buffer and the tree's strings, and
+ * release root (in every case). Returns a new string or NULL. */
+static char *finish_body(json_object *root)
+{
+    const char *text;
+    char *copy = NULL;
+
+    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN
+                                                    | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (text) {
+        copy = strdup(text);
+        ga_wipe((char *)text, strlen(text)); /* root's printbuf, see above */
+    }
+    discard(root);
+    return copy;
+}
+
+static ga_status_t build_signin(const ga_config_t *cfg, const char *identifier,
+                                const char *password, const char *client_ip,
+                                char **out)
+{
+    json_object *root = NULL, *payload = NULL, *options = NULL;
+    const char *field = cfg ? ga_login_field_name(cfg->login_field) : NULL;
+    ga_status_t st = GA_ERR_INTERNAL;
+    int post = cfg && cfg->auth_method == GA_CLIENT_AUTH_POST;
+
+    *out = NULL;
+    if (!cfg || !field || !text_ok(identifier, GA_ARG_MAX) || !text_ok(password, GA_ARG_MAX)
+        || (client_ip && !ga_is_ip_literal(client_ip))
+        || (post && (!ascii_ok(cfg->app_id, GA_ARG_MAX)
+                     || !text_ok(cfg->app_secret, GA_ARG_MAX))))
+        goto out;
+    st = GA_ERR_NOMEM;
+    if (!(root = json_object_new_object()) || !(payload = json_object_new_object())
+        || (client_ip && !(options = json_object_new_object())))
+        goto out;
+    if (add_str(root, "connection", "PASSWORD") || add_str(payload, "password", password)
+        || add_str(payload, field, identifier)
+        || (options && add_str(options, "clientIp", client_ip))
+        || (post && (add_str(root, "client_id", cfg->app_id)
+                     || add_str(root, "client_secret", cfg->app_secret))))
+        goto out;
+    if (add_obj(root, "passwordPayload", payload) != 0) {
+        payload = NULL;
+        goto out;
+    }
+    payload = NULL;
+    if (options && add_obj(root, "options", options) != 0) {
+        options = NULL;
+        goto out;
+    }
+    options = NULL;
+    if ((*out = finish_body(root)))
+        st = GA_OK;
+    root = NULL;
+out:
+    discard(options);
+    discard(payload);
+    discard(root);
+    return st;
+}
+
+char *ga_api_signin_body(const ga_config_t *cfg, const char *identifier,
+                         const char *password, const char *client_ip)
+{
+    char *body = NULL;
+
+    (void)build_signin(cfg, identifier, password, client_ip, &body);
+    return body;
+}
+
+static int profile_ok(const ga_profile_t *p)
+{
+    if (!p)
+        return 0;
+    if (p->type == GA_FACTOR_SMS)
+        return p->phone_cc[0] == '+' && digits_ok(p->phone_cc + 1, 1, GA_CC_MAX - 2)
+               && digits_ok(p->phone, 1, GA_NATIONAL_MAX - 1);
+    if (p->type == GA_FACTOR_EMAIL)
+        return ascii_ok(p->email, GA_EMAIL_MAX - 1) && strchr(p->email, '@') != NULL;
+    return 0;
+}
+
+static ga_status_t build_send_enroll(const ga_profile_t *p, char **out)
+{
+    json_object *root = NULL, *prof = NULL;
+    ga_status_t st = GA_ERR_INTERNAL;
+    int sms = p && p->type == GA_FACTOR_SMS;
+
+    *out = NULL;
+    if (!profile_ok(p))
+        goto out;
+    st = GA_ERR_NOMEM;
+    if (!(root = json_object_new_object()) || !(prof = json_object_new_object()))
+        goto out;
+    if (add_str(root, "factorType", ga_factor_name(p->type))
+        || (sms && (add_str(prof, "phoneNumber", p->phone)
+                    || add_str(prof, "phoneCountryCode", p->phone_cc)))
+        || (!sms && add_str(prof, "email", p->email)))
+        goto out;
+    if (add_obj(root, "profile", prof) != 0) {
+        prof = NULL;
+        goto out;
+    }
+    prof = NULL;
+    if ((*out = finish_body(root)))
+        st = GA_OK;
+    root = NULL;
+out:
+    discard(prof);
+    discard(root);
+    return st;
+}
+
+char *ga_api_send_enroll_body(const ga_profile_t *profile)
+{
+    char *body = NULL;
+
+    (void)build_send_enroll(profile, &body);
+    return body;
+}
+
+static ga_status_t build_enroll(ga_factor_t type, const char *enrollment_token,
+                                const char *pass_code, char **out)
+{
+    json_object *root = NULL, *data = NULL;
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    *out = NULL;
+    if ((type != GA_FACTOR_SMS && type != GA_FACTOR_EMAIL && type != GA_FACTOR_OTP)
+        || !token_ok(enrollment_token) || !ascii_ok(pass_code, GA_CODE_MAX))
+        goto out;
+    st = GA_ERR_NOMEM;
+    if (!(root = json_object_new_object()) || !(data = json_object_new_object()))
+        goto out;
+    if (add_str(root, "factorType", ga_factor_name(type))
+        || add_str(root, "enrollmentToken", enrollment_token)
+        || add_str(data, "passCode", pass_code))
+        goto out;
+    if (add_obj(root, "enrollmentData", data) != 0) {
+        data = NULL;
+        goto out;
+    }
+    data = NULL;
+    if ((*out = finish_body(root)))
+        st = GA_OK;
+    root = NULL;
+out:
+    discard(data);
+    discard(root);
+    return st;
+}
+
+char *ga_api_enroll_body(ga_factor_t type, const char *enrollment_token,
+                         const char *pass_code)
+{
+    char *body = NULL;
+
+    (void)build_enroll(type, enrollment_token, pass_code, &body);
+    return body;
+}
+
+/* ------------------------------------------------------------- requests */
+
+static void free_header_list(header_list_t *hl)
+{
+    for (size_t i = 0; i < hl->n; i++)
+        ga_free_secret(hl->line[i]);
+    memset(hl, 0, sizeof *hl);
+}
+
+static ga_status_t add_header(header_list_t *hl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static ga_status_t add_header(header_list_t *hl, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *line;
+
+    if (hl->n >= GA_HEADERS_MAX)
+        return GA_ERR_INTERNAL;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return GA_ERR_INTERNAL;
+    if (!(line = malloc((size_t)n + 1)))
+        return GA_ERR_NOMEM;
+    va_start(ap, fmt);
+    (void)vsnprintf(line, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    hl->line[hl->n++] = line;
+    return GA_OK;
+}
+
+static const char *header_prefix(const ga_config_t *cfg)
+{
+    return cfg->header_prefix ? cfg->header_prefix : "x-authing-";
+}
+
+/* The headers every call sends, plus the user's bearer token if any. */
+static ga_status_t build_headers(const ga_client_t *c, const char *token, header_list_t *hl)
+{
+    const char *prefix = header_prefix(c->cfg);
+    ga_status_t st;
+
+    if ((st = add_header(hl, "%sapp-id: %s", prefix, c->cfg->app_id)) != GA_OK
+        || (c->cfg->lang && (st = add_header(hl, "%slang: %s", prefix, c->cfg->lang)) != GA_OK)
+        || (st = add_header(hl, "%srequest-from: pam_genauth", prefix)) != GA_OK
+        || (st = add_header(hl, "%ssdk-version: pam_genauth:%s", prefix, PACKAGE_VERSION)) != GA_OK
+        || (c->end_user_ip && (st = add_header(hl, "x-real-ip: %s", c->end_user_ip)) != GA_OK)
+        || (token && (st = add_header(hl, "authorization: Bearer %s", token)) != GA_OK))
+        free_header_list(hl);
+    return st;
+}
+
+/* Send one request. On GA_OK resp holds the answer; otherwise err says why. */
+static ga_status_t send_call(ga_client_t *c, const call_t *k, ga_http_response_t *resp,
+                             ga_api_error_t *err)
+{
+    header_list_t hl = {{0}, 0};
+    ga_reason_t reason = GA_REASON_NONE;
+    ga_status_t st;
+    int basic = k->basic && c->cfg->auth_method == GA_CLIENT_AUTH_BASIC;
+
+    if ((st = build_headers(c, k->token, &hl)) != GA_OK)
+        goto out;
+    st = ga_http_request_auth(c->http, k->method, k->path, (const char *const *)hl.line,
+                              k->body, basic ? c->cfg->app_id : NULL,
+                              basic ? c->cfg->app_secret : NULL, resp, &reason);
+    if (st != GA_OK) {
+        err->reason = reason;
+        ga_log(c->lg, LOG_DEBUG, "%s %s: no answer (%s), %ld ms", k->method, k->path,
+               ga_reason_name(reason), resp->elapsed_ms);
+    }
+out:
+    free_header_list(&hl);
+    return st;
+}
+
+static void log_answer(const ga_client_t *c, const call_t *k, const ga_http_response_t *resp,
+                       const ga_api_error_t *err, ga_status_t st)
+{
+    ga_log(c->lg, LOG_DEBUG,
+           "%s %s: HTTP %ld, statusCode %ld, apiCode %ld, %ld ms, %s connection: %s",
+           k->method, k->path, resp->http_status, err->status_code, err->api_code,
+           resp->elapsed_ms, resp->new_connections > 0 ? "new" : "reused",
+           ga_status_name(st));
+}
+
+static ga_status_t op_signin(void *ctx, const char *identifier, const char *password,
+                             ga_signin_t *out, ga_api_error_t *err)
+{
+    ga_client_t *c = ctx;
+    ga_http_response_t resp = {0};
+    char *body = NULL;
+    call_t k = {"POST", PATH_SIGNIN, NULL, NULL, 1};
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    reset_err(err);
+    if (!c || !out)
+        goto out;
+    out->access_token = out->mfa_token = NULL;
+    out->expires_in = -1;
+    if ((st = build_signin(c->cfg, identifier, password, c->end_user_ip, &body)) != GA_OK)
+        goto out;
+    k.body = body;
+    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+        goto out;
+    st = ga_parse_signin(resp.body, resp.len, resp.http_status, out, err);
+    err->retry_after_s = resp.retry_after_s;
+    log_answer(c, &k, &resp, err, st);
+out:
+    ga_free_secret(body);
+    ga_http_response_clear(&resp);
+    return st;
+}
+
+static ga_status_t list_factors(ga_client_t *c, const char *path, const char *access_token,
+                                ga_factor_list_t *out, ga_api_error_t *err)
+{
+    ga_http_response_t resp = {0};
+    call_t k = {"GET", path, access_token, NULL, 0};
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    reset_err(err);
+    if (!c || !out || !token_ok(access_token))
+        goto out;
+    memset(out, 0, sizeof *out);
+    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+        goto out;
+    st = ga_parse_factor_list(resp.body, resp.len, resp.http_status, out, err);
+    err->retry_after_s = resp.retry_after_s;
+    log_answer(c, &k, &resp, err, st);
+out:
+    ga_http_response_clear(&resp);
+    return st;
+}
+
+static ga_status_t op_list_enrolled(void *ctx, const char *access_token,
+                                    ga_factor_list_t *out, ga_api_error_t *err)
+{
+    return list_factors(ctx, PATH_LIST_ENROLLED, access_token, out, err);
+}
+
+static ga_status_t op_list_to_enroll(void *ctx, const char *access_token,
+                                     ga_factor_list_t *out, ga_api_error_t *err)
+{
+    return list_factors(ctx, PATH_LIST_TO_ENROLL, access_token, out, err);
+}
+
+static ga_status_t op_send_enroll(void *ctx, const char *access_token,
+                                  const ga_profile_t *profile, char **enrollment_token,
+                                  ga_api_error_t *err)
+{
+    ga_client_t *c = ctx;
+    ga_http_response_t resp = {0};
+    char *body = NULL;
+    call_t k = {"POST", PATH_SEND_ENROLL, access_token, NULL, 0};
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    reset_err(err);
+    if (!c || !enrollment_token)
+        goto out;
+    *enrollment_token = NULL;
+    if (!token_ok(access_token) || (st = build_send_enroll(profile, &body)) != GA_OK)
+        goto out;
+    k.body = body;
+    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+        goto out;
+    st = ga_parse_send_enroll(resp.body, resp.len, resp.http_status, resp.retry_after_s,
+                              enrollment_token, err);
+    log_answer(c, &k, &resp, err, st);
+out:
+    ga_free_secret(body);
+    ga_http_response_clear(&resp);
+    return st;
+}
+
+static ga_status_t op_enroll(void *ctx, const char *access_token, ga_factor_t type,
+                             const char *enrollment_token, const char *pass_code,
+                             ga_api_error_t *err)
+{
+    ga_client_t *c = ctx;
+    ga_http_response_t resp = {0};
+    char *body = NULL;
+    call_t k = {"POST", PATH_ENROLL, access_token, NULL, 0};
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    reset_err(err);
+    if (!c || !token_ok(access_token)
+        || (st = build_enroll(type, enrollment_token, pass_code, &body)) != GA_OK)
+        goto out;
+    k.body = body;
+    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+        goto out;
+    st = ga_parse_enroll_factor(resp.body, resp.len, resp.http_status, resp.retry_after_s,
+                                err);
+    log_answer(c, &k, &resp, err, st);
+out:
+    ga_free_secret(body);
+    ga_http_response_clear(&resp);
+    return st;
+}
+
+/* --------------------------------------------------------------- client */
+
+/* What the client needs from cfg, checked once. */
+static int config_ok(const ga_config_t *cfg)
+{
+    if (!cfg || !ascii_ok(cfg->app_id, GA_ARG_MAX) || !cfg->app_host)
+        return 0;
+    if (cfg->auth_method != GA_CLIENT_AUTH_NONE && !text_ok(cfg->app_secret, GA_ARG_MAX))
+        return 0;
+    if ((cfg->header_prefix && !ascii_ok(cfg->header_prefix, 64))
+        || (cfg->lang && !ascii_ok(cfg->lang, 64)))
+        return 0;
+    return cfg->connect_timeout > 0 && cfg->timeout > 0;
+}
+
+ga_status_t ga_client_new(const ga_config_t *cfg, const ga_logger_t *lg, ga_client_t **out)
+{
+    ga_client_t *c = NULL;
+    ga_http_opts_t opts = {0};
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    if (!out)
+        return GA_ERR_INTERNAL;
+    *out = NULL;
+    st = GA_ERR_CONFIG;
+    if (!config_ok(cfg))
+        goto out;
+    st = GA_ERR_NOMEM;
+    if (!(c = calloc(1, sizeof *c)))
+        goto out;
+    c->cfg = cfg;
+    c->lg = lg;
+    opts.base_url = cfg->app_host;
+    opts.ca_file = cfg->ca_file;
+    opts.connect_timeout_s = cfg->connect_timeout;
+    opts.timeout_s = cfg->timeout;
+    opts.budget_s = GA_BUDGET_FACTOR * cfg->timeout;
+    opts.user_agent = "pam_genauth/" PACKAGE_VERSION;
+    if ((st = ga_http_new(&opts, lg, &c->http)) != GA_OK)
+        goto out;
+    *out = c;
+    c = NULL;
+out:
+    ga_client_free(c);
+    return st;
+}
+
+ga_status_t ga_client_set_end_user_ip(ga_client_t *c, const char *ip)
+{
+    char *copy;
+
+    if (!c)
+        return GA_ERR_INTERNAL;
+    if (!ip || strnlen(ip, 64) >= 64 || !ga_is_ip_literal(ip))
+        return GA_OK;
+    if (!(copy = strdup(ip)))
+        return GA_ERR_NOMEM;
+    free(c->end_user_ip);
+    c->end_user_ip = copy;
+    return GA_OK;
+}
+
+void ga_client_ops(ga_client_t *c, ga_api_ops_t *ops)
+{
+    if (!ops)
+        return;
+    ops->ctx = c;
+    ops->signin = op_signin;
+    ops->list_enrolled = op_list_enrolled;
+    ops->list_to_enroll = op_list_to_enroll;
+    ops->send_enroll = op_send_enroll;
+    ops->enroll = op_enroll;
+}
+
+void ga_client_free(ga_client_t *c)
+{
+    if (!c)
+        return;
+    ga_http_free(c->http);
+    free(c->end_user_ip);
+    free(c);
+}

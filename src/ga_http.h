@@ -33,6 +33,8 @@ typedef struct ga_http_response {
     char *body;         /* NUL-terminated (may also contain NULs), owned */
     size_t len;         /* bytes in body, excluding the added NUL */
     long retry_after_s; /* Retry-After header in seconds, or -1 */
+    long elapsed_ms;    /* network time this request took (also on failure) */
+    long new_connections; /* connections opened for it: 0 = one was reused */
 } ga_http_response_t;
 
 /* Initialise libcurl once per process, thread-safely (pthread_once). Never
@@ -60,6 +62,16 @@ ga_status_t ga_http_new(const ga_http_opts_t *opts, const ga_logger_t *lg,
 ga_status_t ga_http_request(ga_http_t *h, const char *method, const char *path,
                             const char *const *headers, const char *body,
                             ga_http_response_t *resp, ga_reason_t *reason);
+
+/* ga_http_request plus HTTP Basic authentication, done by libcurl
+ * (CURLOPT_HTTPAUTH/USERNAME/PASSWORD: no hand-written base64) - for
+ * client_secret_basic. basic_user and basic_password are both set or both
+ * NULL (then this is exactly ga_http_request); they are not kept past the
+ * call. headers must not also carry an authorization line. */
+ga_status_t ga_http_request_auth(ga_http_t *h, const char *method, const char *path,
+                                 const char *const *headers, const char *body,
+                                 const char *basic_user, const char *basic_password,
+                                 ga_http_response_t *resp, ga_reason_t *reason);
 
 /* Wipe and free the body; reset the struct. NULL is accepted. */
 void ga_http_response_clear(ga_http_response_t *resp);

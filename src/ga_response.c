@@ -1,3 +1,475 @@
-/* ga_response.c - not written yet */
+/* ga_response.c - parsing GenAuth answers (see ga_response.h).
+ *
+ * One envelope parser (open_envelope) does the bounded parse and the type
+ * checks every answer shares; one small classifier per endpoint turns
+ * statusCode / apiCode into a ga_status_t. Values are copied out before
+ * the JSON tree is released.
+ */
 #include "config.h"
+
 #include "ga_response.h"
+
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ga_http.h"
+#include "ga_secret.h"
+#include "ga_text.h"
+
+#define GA_STATUS_CODE_MIN 100
+#define GA_STATUS_CODE_MAX 999
+#define GA_API_CODE_LIMIT 1000000000L /* |apiCode| beyond this is garbage */
+#define GA_EXPIRES_MAX (10L * 365 * 24 * 3600)
+
+/* A well-formed envelope. root owns everything; the other pointers borrow. */
+typedef struct envelope {
+    json_object *root;
+    json_object *data;   /* NULL when absent or JSON null */
+    const char *raw_msg; /* message as sent (may hold NUL, any bytes), or NULL */
+    size_t raw_msg_len;
+} envelope_t;
+
+static int is_json_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Bounded, strict parse of exactly len bytes; only whitespace may follow
+ * the value. GA_OK (*out set), GA_ERR_UNAVAIL (not JSON) or GA_ERR_NOMEM. */
+static ga_status_t parse_json(const char *body, size_t len, json_object **out)
+{
+    json_tokener *tok = NULL;
+    json_object *obj = NULL;
+    ga_status_t st = GA_ERR_UNAVAIL;
+    size_t end;
+
+    *out = NULL;
+    if (!body || len == 0 || len > GA_HTTP_BODY_MAX)
+        goto out;
+    if (!(tok = json_tokener_new_ex(GA_JSON_DEPTH_MAX))) {
+        st = GA_ERR_NOMEM;
+        goto out;
+    }
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    obj = json_tokener_parse_ex(tok, body, (int)len);
+    if (!obj || json_tokener_get_error(tok) != json_tokener_success)
+        goto out;
+#if JSON_C_VERSION_NUM >= ((0 << 16) | (15 << 8))
+    end = json_tokener_get_parse_end(tok);
+#else
+    end = (size_t)tok->char_offset;
+#endif
+    for (; end < len; end++)
+        if (!is_json_ws(body[end]))
+            goto out;
+    *out = obj;
+    obj = NULL;
+    st = GA_OK;
+out:
+    json_object_put(obj);
+    if (tok)
+        json_tokener_free(tok);
+    return st;
+}
+
+/* Member key of obj, or NULL when absent or JSON null. */
+static json_object *member(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+
+    if (!json_object_object_get_ex(obj, key, &v))
+        return NULL;
+    return v;
+}
+
+/* Integer member within [min, max] into *out: 1 ok, 0 absent, -1 bad. */
+static int int_member(json_object *obj, const char *key, long min, long max, long *out)
+{
+    json_object *v = member(obj, key);
+    int64_t n;
+
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_int))
+        return -1;
+    n = json_object_get_int64(v);
+    if (n < min || n > max)
+        return -1;
+    *out = (long)n;
+    return 1;
+}
+
+static ga_status_t bad_answer(ga_api_error_t *err)
+{
+    err->reason = GA_REASON_BAD_ANSWER;
+    return GA_ERR_UNAVAIL;
+}
+
+static ga_status_t server_error(ga_api_error_t *err)
+{
+    err->reason = GA_REASON_SERVER;
+    return GA_ERR_UNAVAIL;
+}
+
+/* A statusCode the call cannot use, where the header says GA_ERR_UNAVAIL:
+ * 400 on these calls means the app-id header was refused (the request has
+ * nothing else to get wrong); anything else is GenAuth refusing service
+ * (the admin line carries statusCode, apiCode and message). */
+static ga_status_t unusable_status(ga_api_error_t *err)
+{
+    err->reason = err->status_code == 400 ? GA_REASON_APP_CRED : GA_REASON_SERVER;
+    return GA_ERR_UNAVAIL;
+}
+
+/* Parse the envelope common to every answer and fill err. GA_OK (env
+ * holds the tree; caller releases env->root), GA_ERR_UNAVAIL or
+ * GA_ERR_NOMEM (env->root NULL). */
+static ga_status_t open_envelope(const char *body, size_t len, long http_status,
+                                 long retry_after_s, envelope_t *env,
+                                 ga_api_error_t *err)
+{
+    json_object *root = NULL, *msg;
+    ga_status_t st;
+
+    memset(env, 0, sizeof *env);
+    memset(err, 0, sizeof *err);
+    err->http_status = http_status;
+    err->retry_after_s = retry_after_s >= 0 ? retry_after_s : -1;
+    if ((st = parse_json(body, len, &root)) == GA_ERR_NOMEM)
+        return st;
+    if (st != GA_OK || !json_object_is_type(root, json_type_object)
+        || int_member(root, "statusCode", GA_STATUS_CODE_MIN, GA_STATUS_CODE_MAX,
+                      &err->status_code) != 1
+        || int_member(root, "apiCode", -GA_API_CODE_LIMIT, GA_API_CODE_LIMIT,
+                      &err->api_code) < 0) {
+        json_object_put(root);
+        err->status_code = 0;
+        err->api_code = 0;
+        err->reason = (http_status >= 400 || http_status <= 0) ? GA_REASON_HTTP
+                                                               : GA_REASON_BAD_ANSWER;
+        return GA_ERR_UNAVAIL;
+    }
+    /* message is cosmetic: a non-string one is treated as absent. */
+    if ((msg = member(root, "message")) && json_object_is_type(msg, json_type_string)) {
+        env->raw_msg = json_object_get_string(msg);
+        env->raw_msg_len = (size_t)json_object_get_string_len(msg);
+        (void)ga_sanitize(env->raw_msg, env->raw_msg_len, err->message, sizeof err->message);
+    }
+    env->root = root;
+    env->data = member(root, "data");
+    return GA_OK;
+}
+
+/* Copy the string member key of obj as a token: 1..GA_TOKEN_MAX bytes of
+ * printable ASCII without spaces (no NUL, no control characters). GA_OK
+ * (*out set, or NULL when absent and !required), GA_ERR_UNAVAIL, GA_ERR_NOMEM. */
+static ga_status_t copy_token(json_object *obj, const char *key, int required, char **out)
+{
+    json_object *v = member(obj, key);
+    const char *s;
+    int len;
+
+    *out = NULL;
+    if (!v)
+        return required ? GA_ERR_UNAVAIL : GA_OK;
+    if (!json_object_is_type(v, json_type_string))
+        return GA_ERR_UNAVAIL;
+    s = json_object_get_string(v);
+    len = json_object_get_string_len(v);
+    if (!s || len <= 0 || len > GA_TOKEN_MAX)
+        return GA_ERR_UNAVAIL;
+    for (int i = 0; i < len; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return GA_ERR_UNAVAIL;
+    if (!(*out = malloc((size_t)len + 1)))
+        return GA_ERR_NOMEM;
+    memcpy(*out, s, (size_t)len);
+    (*out)[len] = '\0';
+    return GA_OK;
+}
+
+/* copy_token, mapping GA_ERR_UNAVAIL to a bad answer in err. */
+static ga_status_t take_token(json_object *obj, const char *key, int required, char **out,
+                              ga_api_error_t *err)
+{
+    ga_status_t st = obj ? copy_token(obj, key, required, out)
+                         : (required ? GA_ERR_UNAVAIL : GA_OK);
+
+    return st == GA_ERR_UNAVAIL ? bad_answer(err) : st;
+}
+
+static int is_object(json_object *o)
+{
+    return o && json_object_is_type(o, json_type_object);
+}
+
+/* ------------------------------------------------------------------ signin */
+
+static int is_user_api_code(long ac)
+{
+    static const long codes[] = {2333, 2006, 2004, 2005, 2057, 2000};
+
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (ac == codes[i])
+            return 1;
+    return 0;
+}
+
+static ga_status_t signin_tokens(const envelope_t *env, ga_signin_t *out, ga_api_error_t *err)
+{
+    static const char *const lifetime_keys[] = {"expire_in", "expires_in"};
+    json_object *type;
+    long secs;
+
+    if (!is_object(env->data))
+        return bad_answer(err);
+    if ((type = member(env->data, "token_type"))
+        && (!json_object_is_type(type, json_type_string)
+            || json_object_get_string_len(type) != 6
+            || strcasecmp(json_object_get_string(type), "bearer") != 0))
+        return bad_answer(err);
+    for (size_t i = 0; i < 2 && out->expires_in < 0; i++)
+        if (int_member(env->data, lifetime_keys[i], 0, GA_EXPIRES_MAX, &secs) == 1)
+            out->expires_in = secs;
+    return take_token(env->data, "access_token", 1, &out->access_token, err);
+}
+
+static ga_status_t classify_signin(const envelope_t *env, ga_signin_t *out,
+                                   ga_api_error_t *err)
+{
+    long sc = err->status_code, ac = err->api_code;
+    ga_status_t st;
+
+    if (sc >= 500)
+        return server_error(err);
+    if (ac == 1635 || ac == 1636) {
+        st = take_token(is_object(env->data) ? env->data : NULL, "mfaToken", 0,
+                        &out->mfa_token, err);
+        return st == GA_OK ? GA_ENROLLED : st;
+    }
+    if (sc == 200)
+        return signin_tokens(env, out, err);
+    if (is_user_api_code(ac) || sc == 403 || sc == 404)
+        return GA_ERR_AUTH;
+    if (sc == 400 || sc == 401) {
+        err->reason = GA_REASON_APP_CRED;
+        return GA_ERR_UNAVAIL;
+    }
+    if (sc == 429)
+        return GA_ERR_THROTTLED;
+    return GA_ERR_REJECTED;
+}
+
+ga_status_t ga_parse_signin(const char *body, size_t len, long http_status,
+                            ga_signin_t *out, ga_api_error_t *err)
+{
+    envelope_t env = {0};
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    if (!out) {
+        memset(err, 0, sizeof *err);
+        err->retry_after_s = -1;
+        return GA_ERR_INTERNAL;
+    }
+    out->access_token = NULL;
+    out->mfa_token = NULL;
+    out->expires_in = -1;
+    if ((st = open_envelope(body, len, http_status, -1, &env, err)) != GA_OK)
+        goto out;
+    st = classify_signin(&env, out, err);
+out:
+    json_object_put(env.root);
+    if (st != GA_OK && st != GA_ENROLLED)
+        ga_signin_clear(out);
+    return st;
+}
+
+void ga_signin_clear(ga_signin_t *s)
+{
+    if (!s)
+        return;
+    ga_free_secret(s->access_token);
+    ga_free_secret(s->mfa_token);
+    s->access_token = NULL;
+    s->mfa_token = NULL;
+    s->expires_in = -1;
+}
+
+/* ------------------------------------------------------------ factor lists */
+
+/* One list entry: an object with a string factorType of 1-15 printable
+ * ASCII characters without spaces. 0 ok, -1 bad. */
+static int factor_entry(json_object *item, ga_factor_entry_t *e)
+{
+    json_object *t;
+    const char *s;
+    int len;
+
+    if (!is_object(item) || !(t = member(item, "factorType"))
+        || !json_object_is_type(t, json_type_string))
+        return -1;
+    s = json_object_get_string(t);
+    len = json_object_get_string_len(t);
+    if (!s || len <= 0 || (size_t)len >= sizeof e->type_name)
+        return -1;
+    for (int i = 0; i < len; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return -1;
+    memcpy(e->type_name, s, (size_t)len);
+    e->type_name[len] = '\0';
+    e->type = ga_factor_from_name(e->type_name);
+    return 0;
+}
+
+ga_status_t ga_parse_factor_list(const char *body, size_t len, long http_status,
+                                 ga_factor_list_t *out, ga_api_error_t *err)
+{
+    envelope_t env = {0};
+    ga_status_t st = GA_ERR_INTERNAL;
+    size_t n;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    if (!out) {
+        memset(err, 0, sizeof *err);
+        err->retry_after_s = -1;
+        return GA_ERR_INTERNAL;
+    }
+    memset(out, 0, sizeof *out);
+    if ((st = open_envelope(body, len, http_status, -1, &env, err)) != GA_OK)
+        goto out;
+    if (err->status_code >= 500) {
+        st = server_error(err);
+        goto out;
+    }
+    if (err->status_code != 200) {
+        st = unusable_status(err);
+        goto out;
+    }
+    st = bad_answer(err);
+    if (!env.data || !json_object_is_type(env.data, json_type_array)
+        || (n = json_object_array_length(env.data)) > GA_FACTOR_LIST_MAX)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (factor_entry(json_object_array_get_idx(env.data, i), &out->items[i]) != 0)
+            goto out;
+    out->n = n;
+    err->reason = GA_REASON_NONE;
+    st = GA_OK;
+out:
+    json_object_put(env.root);
+    if (st != GA_OK)
+        memset(out, 0, sizeof *out);
+    return st;
+}
+
+/* --------------------------------------------------------- enrollment calls */
+
+ga_status_t ga_parse_send_enroll(const char *body, size_t len, long http_status,
+                                 long retry_after_s, char **enrollment_token,
+                                 ga_api_error_t *err)
+{
+    envelope_t env = {0};
+    ga_status_t st = GA_ERR_INTERNAL;
+    long sc;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    if (!enrollment_token) {
+        memset(err, 0, sizeof *err);
+        err->retry_after_s = -1;
+        return GA_ERR_INTERNAL;
+    }
+    *enrollment_token = NULL;
+    if ((st = open_envelope(body, len, http_status, retry_after_s, &env, err)) != GA_OK)
+        goto out;
+    sc = err->status_code;
+    if (sc >= 500)
+        st = server_error(err);
+    else if (sc == 429 || sc == 422)
+        st = GA_ERR_THROTTLED;
+    else if (sc == 200)
+        st = take_token(is_object(env.data) ? env.data : NULL, "enrollmentToken", 1,
+                        enrollment_token, err);
+    else
+        st = GA_ERR_REJECTED;
+out:
+    json_object_put(env.root);
+    if (st != GA_OK) {
+        ga_free_secret(*enrollment_token);
+        *enrollment_token = NULL;
+    }
+    return st;
+}
+
+static int ascii_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+/* Case-insensitive search of needle in n bytes at hay (may hold NUL):
+ * ASCII letters fold, other bytes must match exactly, whatever the locale. */
+static int contains_ci(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle), j;
+
+    for (size_t i = 0; hay && m && i + m <= n; i++) {
+        for (j = 0; j < m; j++)
+            if (ascii_lower((unsigned char)hay[i + j]) != ascii_lower((unsigned char)needle[j]))
+                break;
+        if (j == m)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the server message say the token or code expired? English
+ * "expire" in any case; Chinese (simplified and traditional) and Japanese
+ * wording for the other x-authing-lang values. */
+static int says_expired(const envelope_t *env)
+{
+    static const char *const words[] = {"expire", "\xe8\xbf\x87\xe6\x9c\x9f" /* 过期 */,
+                                        "\xe9\x81\x8e\xe6\x9c\x9f" /* 過期 */,
+                                        "\xe6\x9c\x9f\xe9\x99\x90\xe5\x88\x87\xe3\x82\x8c"
+                                        /* 期限切れ */};
+
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (contains_ci(env->raw_msg, env->raw_msg_len, words[i]))
+            return 1;
+    return 0;
+}
+
+ga_status_t ga_parse_enroll_factor(const char *body, size_t len, long http_status,
+                                   long retry_after_s, ga_api_error_t *err)
+{
+    envelope_t env = {0};
+    ga_status_t st = GA_ERR_INTERNAL;
+    long sc, ac;
+
+    if (!err)
+        return GA_ERR_INTERNAL;
+    if ((st = open_envelope(body, len, http_status, retry_after_s, &env, err)) != GA_OK)
+        goto out;
+    sc = err->status_code;
+    ac = err->api_code;
+    if (sc >= 500)
+        st = server_error(err);
+    else if (sc == 200)
+        st = GA_OK;
+    else if (ac == 2300 || ac == 2021 || sc == 410 || says_expired(&env))
+        st = GA_ERR_EXPIRED;
+    else if (sc == 429)
+        st = GA_ERR_THROTTLED;
+    else if (sc >= 400 && sc < 500)
+        st = GA_ERR_WRONG_CODE;
+    else
+        st = GA_ERR_REJECTED;
+out:
+    json_object_put(env.root);
+    return st;
+}

@@ -63,7 +63,8 @@ static const char *syslog_path;
 
 /* ---- capture what libpam's pam_syslog sends to syslog -------------------- */
 
-static void capture(int prio, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void capture(int prio, const char *fmt,
+                                                        va_list ap)
 {
     FILE *f;
 
