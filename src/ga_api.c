@@ -52,6 +52,7 @@ typedef struct call {
     const char *token; /* user access token, or NULL */
     const char *body;  /* JSON text for POST, NULL for GET */
     int basic;         /* client_secret_basic credentials */
+    int once;          /* must never run twice: a fresh connection */
 } call_t;
 
 /* ------------------------------------------------------- argument checks */
@@ -382,15 +383,21 @@ static ga_status_t send_call(ga_client_t *c, const call_t *k, ga_http_response_t
                              ga_api_error_t *err)
 {
     header_list_t hl = {{0}, 0};
+    ga_http_req_t req = {0};
     ga_reason_t reason = GA_REASON_NONE;
     ga_status_t st;
     int basic = k->basic && c->cfg->auth_method == GA_CLIENT_AUTH_BASIC;
 
     if ((st = build_headers(c, k->token, &hl)) != GA_OK)
         goto out;
-    st = ga_http_request_auth(c->http, k->method, k->path, (const char *const *)hl.line,
-                              k->body, basic ? c->cfg->app_id : NULL,
-                              basic ? c->cfg->app_secret : NULL, resp, &reason);
+    req.method = k->method;
+    req.path = k->path;
+    req.headers = (const char *const *)hl.line;
+    req.body = k->body;
+    req.basic_user = basic ? c->cfg->app_id : NULL;
+    req.basic_password = basic ? c->cfg->app_secret : NULL;
+    req.fresh_connection = k->once;
+    st = ga_http_send(c->http, &req, resp, &reason);
     if (st != GA_OK) {
         err->reason = reason;
         ga_log(c->lg, LOG_DEBUG, "%s %s: no answer (%s), %ld ms", k->method, k->path,
@@ -417,7 +424,7 @@ static ga_status_t op_signin(void *ctx, const char *identifier, const char *pass
     ga_client_t *c = ctx;
     ga_http_response_t resp = {0};
     char *body = NULL;
-    call_t k = {"POST", PATH_SIGNIN, NULL, NULL, 1};
+    call_t k = {"POST", PATH_SIGNIN, NULL, NULL, 1, 0};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
@@ -445,7 +452,7 @@ static ga_status_t list_factors(ga_client_t *c, const char *path, const char *ac
                                 ga_factor_list_t *out, ga_api_error_t *err)
 {
     ga_http_response_t resp = {0};
-    call_t k = {"GET", path, access_token, NULL, 0};
+    call_t k = {"GET", path, access_token, NULL, 0, 0};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
@@ -483,7 +490,7 @@ static ga_status_t op_send_enroll(void *ctx, const char *access_token,
     ga_client_t *c = ctx;
     ga_http_response_t resp = {0};
     char *body = NULL;
-    call_t k = {"POST", PATH_SEND_ENROLL, access_token, NULL, 0};
+    call_t k = {"POST", PATH_SEND_ENROLL, access_token, NULL, 0, 1};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
@@ -513,7 +520,7 @@ static ga_status_t op_enroll(void *ctx, const char *access_token, ga_factor_t ty
     ga_client_t *c = ctx;
     ga_http_response_t resp = {0};
     char *body = NULL;
-    call_t k = {"POST", PATH_ENROLL, access_token, NULL, 0};
+    call_t k = {"POST", PATH_ENROLL, access_token, NULL, 0, 1};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)

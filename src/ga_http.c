@@ -55,6 +55,7 @@ typedef struct request {
     const char *body;
     const char *basic_user;
     const char *basic_password;
+    int fresh_connection;
     struct curl_slist *headers;
     long timeout_ms;
     body_buf_t *buf;
@@ -351,6 +352,8 @@ static int set_exchange(ga_http_t *h, const request_t *rq)
     ok = ok && curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_HEADERDATA, rq->retry_after_s) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_HTTPHEADER, rq->headers) == CURLE_OK;
+    ok = ok && curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, rq->fresh_connection ? 1L : 0L)
+                   == CURLE_OK;
     if (rq->body) {
         ok = ok && curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(rq->body)) == CURLE_OK;
         ok = ok && curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body) == CURLE_OK;
@@ -466,10 +469,8 @@ static int args_ok(const ga_http_t *h, const char *method, const char *path,
     return 1;
 }
 
-ga_status_t ga_http_request_auth(ga_http_t *h, const char *method, const char *path,
-                                 const char *const *headers, const char *body,
-                                 const char *basic_user, const char *basic_password,
-                                 ga_http_response_t *resp, ga_reason_t *reason)
+ga_status_t ga_http_send(ga_http_t *h, const ga_http_req_t *req,
+                         ga_http_response_t *resp, ga_reason_t *reason)
 {
     ga_status_t st = GA_ERR_INTERNAL;
     body_buf_t buf = {0};
@@ -477,18 +478,19 @@ ga_status_t ga_http_request_auth(ga_http_t *h, const char *method, const char *p
     request_t rq = {0};
     int n;
 
-    if (!resp || !reason)
+    if (!req || !resp || !reason)
         return GA_ERR_INTERNAL;
     memset(resp, 0, sizeof *resp);
     resp->retry_after_s = -1;
     *reason = GA_REASON_NONE;
-    if (!args_ok(h, method, path, body, basic_user, basic_password))
+    if (!args_ok(h, req->method, req->path, req->body, req->basic_user, req->basic_password))
         goto out;
-    rq.method = method;
+    rq.method = req->method;
     rq.timeout_ms = h->timeout_ms;
     if (h->budget_ms > 0) {
         if (h->budget_ms - h->used_ms <= 0) {
-            ga_log(h->lg, LOG_DEBUG, "%s %s: network time budget exhausted", method, path);
+            ga_log(h->lg, LOG_DEBUG, "%s %s: network time budget exhausted", req->method,
+                   req->path);
             *reason = GA_REASON_TIMEOUT;
             st = GA_ERR_UNAVAIL;
             goto out;
@@ -496,18 +498,19 @@ ga_status_t ga_http_request_auth(ga_http_t *h, const char *method, const char *p
         if (h->budget_ms - h->used_ms < rq.timeout_ms)
             rq.timeout_ms = h->budget_ms - h->used_ms;
     }
-    n = snprintf(url, sizeof url, "%s%s", h->base_url, path);
+    n = snprintf(url, sizeof url, "%s%s", h->base_url, req->path);
     if (n < 0 || (size_t)n >= sizeof url)
         goto out;
     rq.url = url;
-    rq.body = body;
-    rq.basic_user = basic_user;
-    rq.basic_password = basic_password;
+    rq.body = req->body;
+    rq.basic_user = req->basic_user;
+    rq.basic_password = req->basic_password;
+    rq.fresh_connection = req->fresh_connection;
     rq.buf = &buf;
     rq.retry_after_s = &resp->retry_after_s;
-    if ((st = build_headers(headers, body != NULL, &rq.headers)) != GA_OK)
+    if ((st = build_headers(req->headers, req->body != NULL, &rq.headers)) != GA_OK)
         goto out;
-    if ((st = perform(h, &rq, path, resp, reason)) != GA_OK)
+    if ((st = perform(h, &rq, req->path, resp, reason)) != GA_OK)
         goto out;
     if (!buf.data && !(buf.data = calloc(1, 1))) {
         st = GA_ERR_NOMEM;
@@ -528,7 +531,9 @@ ga_status_t ga_http_request(ga_http_t *h, const char *method, const char *path,
                             const char *const *headers, const char *body,
                             ga_http_response_t *resp, ga_reason_t *reason)
 {
-    return ga_http_request_auth(h, method, path, headers, body, NULL, NULL, resp, reason);
+    ga_http_req_t req = {method, path, headers, body, NULL, NULL, 0};
+
+    return ga_http_send(h, &req, resp, reason);
 }
 
 void ga_http_response_clear(ga_http_response_t *resp)

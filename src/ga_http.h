@@ -63,15 +63,26 @@ ga_status_t ga_http_request(ga_http_t *h, const char *method, const char *path,
                             const char *const *headers, const char *body,
                             ga_http_response_t *resp, ga_reason_t *reason);
 
-/* ga_http_request plus HTTP Basic authentication, done by libcurl
- * (CURLOPT_HTTPAUTH/USERNAME/PASSWORD: no hand-written base64) - for
- * client_secret_basic. basic_user and basic_password are both set or both
- * NULL (then this is exactly ga_http_request); they are not kept past the
- * call. headers must not also carry an authorization line. */
-ga_status_t ga_http_request_auth(ga_http_t *h, const char *method, const char *path,
-                                 const char *const *headers, const char *body,
-                                 const char *basic_user, const char *basic_password,
-                                 ga_http_response_t *resp, ga_reason_t *reason);
+/* One request, for ga_http_send. */
+typedef struct ga_http_req {
+    const char *method;          /* "GET" or "POST" */
+    const char *path;            /* starts with "/", may carry an encoded query */
+    const char *const *headers;  /* NULL-terminated "Name: value" lines, or NULL */
+    const char *body;            /* JSON text for POST, NULL for GET */
+    const char *basic_user;      /* HTTP Basic credentials for client_secret_basic, */
+    const char *basic_password;  /* done by libcurl (no hand-written base64); both
+                                    set or both NULL; headers must then carry no
+                                    authorization line */
+    int fresh_connection;        /* non-zero for a call that must never run twice
+                                    (sending a code, binding a factor): it goes on
+                                    a new connection, because libcurl silently
+                                    re-sends a request whose reused connection died
+                                    before any answer */
+} ga_http_req_t;
+
+/* ga_http_request for a full ga_http_req_t; same results and ownership. */
+ga_status_t ga_http_send(ga_http_t *h, const ga_http_req_t *req,
+                         ga_http_response_t *resp, ga_reason_t *reason);
 
 /* Wipe and free the body; reset the struct. NULL is accepted. */
 void ga_http_response_clear(ga_http_response_t *resp);

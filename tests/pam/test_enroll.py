@@ -319,6 +319,25 @@ class Enrollment(PamCase):
         self.assertEqual(self.calls(SIGNIN)[0]["body"]["passwordPayload"],
                          {"email": "alice@example.com", "password": "alice-pw"})
 
+    def test_code_send_and_bind_never_ride_a_reused_connection(self):
+        # libcurl re-sends a request whose reused connection died before any
+        # answer; a second send would be a second SMS. GETs share the login's
+        # connection, sends and binds get their own.
+        self.stack("auth required {mod} conf={conf} debug")
+        res = self.login("alice-pw", "1", "18812345678", "@code")
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertRegex(res.syslog, r"GET /api/v3/list-enrolled-factors: .*reused connection")
+        self.assertRegex(res.syslog, r"POST %s: .*new connection" % SEND)
+        self.assertRegex(res.syslog, r"POST %s: .*new connection" % BIND)
+
+    def test_mfa_demanded_at_signin_means_enrolled(self):
+        self.emu.settings(mfa_on_signin=1635)
+        self.stack("auth required {mod} conf={conf} debug")
+        res = self.login("erin-pw", user="erin")
+        self.assertIn("-> The return value should be ignored by PAM dispatch", res.syslog)
+        self.assertEqual([r["path"] for r in self.calls()], [SIGNIN])
+        self.assertIn("GenAuth demands MFA at sign-in (apiCode 1635)", res.syslog)
+
     def test_expires_in_variant(self):
         self.emu.settings(lifetime_field="expires_in")
         res = self.login("alice-pw", "1", "18812345678", "@code")

@@ -746,9 +746,15 @@ START_TEST(test_http_request_rejects)
     REJECT(ga_http_request(h, "GET", "/a\r\nHost: evil", NULL, NULL, &resp, &reason));
     REJECT(ga_http_request(h, "GET", longpath, NULL, NULL, &resp, &reason));
     REJECT(ga_http_request(NULL, "GET", "/x", NULL, NULL, &resp, &reason));
-    REJECT(ga_http_request_auth(h, "POST", "/x", NULL, "{}", "id", NULL, &resp, &reason));
-    REJECT(ga_http_request_auth(h, "POST", "/x", NULL, "{}", NULL, "pw", &resp, &reason));
-    REJECT(ga_http_request_auth(h, "POST", "/x", NULL, "{}", "i:d", "pw", &resp, &reason));
+    {
+        ga_http_req_t half_user = {"POST", "/x", NULL, "{}", "id", NULL, 0};
+        ga_http_req_t half_pw = {"POST", "/x", NULL, "{}", NULL, "pw", 0};
+        ga_http_req_t colon = {"POST", "/x", NULL, "{}", "i:d", "pw", 0};
+        REJECT(ga_http_send(h, &half_user, &resp, &reason));
+        REJECT(ga_http_send(h, &half_pw, &resp, &reason));
+        REJECT(ga_http_send(h, &colon, &resp, &reason));
+        REJECT(ga_http_send(h, NULL, &resp, &reason));
+    }
     for (size_t i = 0; i < sizeof bad_headers / sizeof bad_headers[0]; i++) {
         const char *list[] = {"x-authing-app-id: a", bad_headers[i], NULL};
         REJECT(ga_http_request(h, "GET", "/x", list, NULL, &resp, &reason));
