@@ -1,7 +1,7 @@
 #!/bin/bash
 # Print one line per test program from an automake build dir's test logs, then
 # the closing total line "tests: N passed, N failed".
-# usage: summarize.sh BUILDDIR
+# usage: summarize.sh BUILDDIR [NAME=passed|failed|skipped ...]
 set -u
 B=${1:?build dir}
 passed=0 failed=0 skipped=0
@@ -25,4 +25,14 @@ while IFS= read -r log; do
   printf '  %-32s %4d passed, %d failed\n' "$name" "$p" "$f"
   passed=$((passed + p)); failed=$((failed + f))
 done < <(find "$B/tests" -name '*.log' ! -name 'test-suite.log' | sort)
+# extra rows: NAME=passed|failed|skipped arguments (e.g. distcheck=passed)
+shift
+for row in "$@"; do
+  printf '  %-32s %s\n' "${row%%=*}" "${row#*=}"
+  case ${row#*=} in
+    passed) passed=$((passed + 1)) ;;
+    skipped) skipped=$((skipped + 1)) ;;
+    *) failed=$((failed + 1)) ;;
+  esac
+done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
