@@ -4,6 +4,7 @@ module through libpam (tests/pam/pam_driver, pam_start_confdir)."""
 
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -20,6 +21,10 @@ sys.path.insert(0, os.path.join(SRC, "tests", "emulator"))
 import emulib  # noqa: E402
 
 MODULE = os.path.join(BUILD, ".libs", "pam_genauth.so")
+# GA_TEST_WRAPPER runs every driver under a tool, e.g. "valgrind -q ...";
+# GA_TEST_SLOW scales the time bounds the tests assert (valgrind is slow).
+WRAPPER = shlex.split(os.environ.get("GA_TEST_WRAPPER", ""))
+SLOW = float(os.environ.get("GA_TEST_SLOW", "1"))
 AUTHTOK_MODULE = os.path.join(BUILD, "tests", "pam", ".libs", "pam_test_authtok.so")
 DRIVER = os.path.join(BUILD, "tests", "pam", "pam_driver")
 
@@ -163,7 +168,7 @@ class PamCase(unittest.TestCase):
     # ---- runs ----
     def login(self, *answers, user="alice", service="genauth-test", authtok=None,
               rhost=None, runs=1, timeout=90, env=None):
-        cmd = [DRIVER, "--outbox", os.path.join(self.emu.state_dir, "outbox.jsonl"),
+        cmd = WRAPPER + [DRIVER, "--outbox", os.path.join(self.emu.state_dir, "outbox.jsonl"),
                "--syslog", self.syslog]
         stack_file = os.path.join(self.confdir, service)
         with open(stack_file) as f:
@@ -181,7 +186,7 @@ class PamCase(unittest.TestCase):
         start = time.monotonic()
         try:
             proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, timeout=timeout, env=env,
+                                  stderr=subprocess.PIPE, timeout=timeout * SLOW, env=env,
                                   universal_newlines=True, errors="replace")
         finally:
             with open(stack_file, "w") as f:
