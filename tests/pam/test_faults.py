@@ -196,6 +196,18 @@ class Faults(PamCase):
                 self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
                 self.assertIn("(tls)", res.syslog)
 
+    def test_environment_cannot_add_trust(self):
+        # without ca_file only the system store counts: OpenSSL's and
+        # libcurl's CA variables from the caller's environment change nothing
+        self.write_config(ca_file=None)
+        certs = os.path.dirname(self.emu.ca_file)
+        env = dict(os.environ, SSL_CERT_FILE=self.emu.ca_file, SSL_CERT_DIR=certs,
+                   CURL_CA_BUNDLE=self.emu.ca_file)
+        res = self.login("alice-pw", env=env)
+        self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
+        self.assertIn("(tls)", res.syslog)
+        self.assertEqual(self.calls(), [])
+
     def test_proxy_environment_is_ignored(self):
         env = dict(os.environ, https_proxy="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9",
                    ALL_PROXY="http://127.0.0.1:9", CURL_CA_BUNDLE="/nonexistent",
