@@ -11,11 +11,13 @@
 
 #include "ga_api.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ga_http.h"
 #include "ga_secret.h"
@@ -30,7 +32,6 @@
 #define GA_HEADERS_MAX 8
 #define GA_ARG_MAX 1024    /* identifiers, passwords, codes: bytes */
 #define GA_CODE_MAX 64     /* passCode: bytes */
-#define GA_BUDGET_FACTOR 3 /* network budget per login = 3 x timeout */
 
 struct ga_client {
     const ga_config_t *cfg; /* borrowed */
@@ -418,6 +419,37 @@ static void log_answer(const ga_client_t *c, const call_t *k, const ga_http_resp
            ga_status_name(st));
 }
 
+/* Calls GenAuth did not process because it was throttling (statusCode or
+ * HTTP 429) are retried - never a code send - at most THROTTLE_RETRIES
+ * times, after Retry-After (at most THROTTLE_WAIT_MAX s) or 1 s, 2 s, within
+ * the login's network budget. Returns 1 after waiting when the call should
+ * be made again. */
+#define THROTTLE_RETRIES 2
+#define THROTTLE_WAIT_MAX 5
+
+static int backoff(ga_client_t *c, const call_t *k, int attempt,
+                   const ga_http_response_t *resp, const ga_api_error_t *err)
+{
+    long wait_ms, left = ga_http_budget_left_ms(c->http);
+    struct timespec ts;
+
+    if (attempt >= THROTTLE_RETRIES || (err->status_code != 429 && resp->http_status != 429))
+        return 0;
+    wait_ms = resp->retry_after_s > 0 && resp->retry_after_s <= THROTTLE_WAIT_MAX
+                  ? resp->retry_after_s * 1000L
+                  : 1000L << attempt;
+    if (left >= 0 && wait_ms >= left)
+        return 0;
+    ga_log(c->lg, LOG_DEBUG, "%s %s: throttled, retrying in %ld ms", k->method, k->path,
+           wait_ms);
+    ts.tv_sec = wait_ms / 1000;
+    ts.tv_nsec = (wait_ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+    ga_http_charge_ms(c->http, wait_ms);
+    return 1;
+}
+
 static ga_status_t op_signin(void *ctx, const char *identifier, const char *password,
                              ga_signin_t *out, ga_api_error_t *err)
 {
@@ -437,11 +469,18 @@ static ga_status_t op_signin(void *ctx, const char *identifier, const char *pass
     if ((st = build_signin(c->cfg, identifier, password, c->end_user_ip, &body)) != GA_OK)
         goto out;
     k.body = body;
-    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
-        goto out;
-    st = ga_parse_signin(resp.body, resp.len, resp.http_status, out, err);
-    err->retry_after_s = resp.retry_after_s;
-    log_answer(c, &k, &resp, err, st);
+    for (int attempt = 0;; attempt++) {
+        if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+            goto out;
+        st = ga_parse_signin(resp.body, resp.len, resp.http_status, out, err);
+        err->retry_after_s = resp.retry_after_s;
+        log_answer(c, &k, &resp, err, st);
+        if (st == GA_OK || !backoff(c, &k, attempt, &resp, err))
+            break;
+        ga_signin_clear(out);
+        ga_http_response_clear(&resp);
+        reset_err(err);
+    }
 out:
     ga_free_secret(body);
     ga_http_response_clear(&resp);
@@ -460,12 +499,18 @@ static ga_status_t list_factors(ga_client_t *c, const char *path, const char *ac
     reset_err(err);
     if (!c || !out || !token_ok(access_token))
         goto out;
-    memset(out, 0, sizeof *out);
-    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
-        goto out;
-    st = ga_parse_factor_list(resp.body, resp.len, resp.http_status, out, err);
-    err->retry_after_s = resp.retry_after_s;
-    log_answer(c, &k, &resp, err, st);
+    for (int attempt = 0;; attempt++) {
+        memset(out, 0, sizeof *out);
+        if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+            goto out;
+        st = ga_parse_factor_list(resp.body, resp.len, resp.http_status, out, err);
+        err->retry_after_s = resp.retry_after_s;
+        log_answer(c, &k, &resp, err, st);
+        if (st == GA_OK || !backoff(c, &k, attempt, &resp, err))
+            break;
+        ga_http_response_clear(&resp);
+        reset_err(err);
+    }
 out:
     ga_http_response_clear(&resp);
     return st;
@@ -577,7 +622,7 @@ ga_status_t ga_client_new(const ga_config_t *cfg, const ga_logger_t *lg, ga_clie
     opts.ca_file = cfg->ca_file;
     opts.connect_timeout_s = cfg->connect_timeout;
     opts.timeout_s = cfg->timeout;
-    opts.budget_s = GA_BUDGET_FACTOR * cfg->timeout;
+    opts.budget_s = cfg->total_timeout;
     opts.user_agent = "pam_genauth/" PACKAGE_VERSION;
     if ((st = ga_http_new(&opts, lg, &c->http)) != GA_OK)
         goto out;

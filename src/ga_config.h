@@ -7,7 +7,8 @@
  *   login_field = username | email | phone | account, login_format = "%u"
  *   factors = {"SMS", "EMAIL"}, phone_country_code = "+86"
  *   failmode = secure | safe
- *   connect_timeout (s, 5), timeout (s, 10), max_attempts (3), max_sends (3)
+ *   connect_timeout (s, 5), timeout (s, 10), total_timeout (s, 30),
+ *   max_attempts (3), max_sends (3), max_sends_per_hour (5)
  *   state_dir ("/var/lib/pam_genauth"), lang ("en-US"),
  *   header_prefix ("x-authing-")
  */
@@ -53,8 +54,10 @@ typedef struct ga_config {
     ga_failmode_t failmode;
     long connect_timeout; /* seconds, 1..60 */
     long timeout;         /* seconds per request, 1..120 */
+    long total_timeout;   /* seconds of network time for a whole login, 1..600 */
     long max_attempts;    /* wrong codes per enrollmentToken, 1..10 */
     long max_sends;       /* codes sent per login, 1..5 */
+    long max_sends_per_hour; /* codes sent per user in any hour, across logins, 1..100 */
     char *state_dir;      /* absolute path */
     char *lang;           /* en-US | zh-CN | zh-TW | ja-JP */
     char *header_prefix;  /* "x-authing-" | "x-genauth-" */

@@ -323,11 +323,17 @@ ga_status_t ga_cfg_apply_number(struct parse *p, const struct key_def *d,
     case K_TIMEOUT:
         cfg->timeout = n;
         return GA_OK;
+    case K_TOTAL_TIMEOUT:
+        cfg->total_timeout = n;
+        return GA_OK;
     case K_MAX_ATTEMPTS:
         cfg->max_attempts = n;
         return GA_OK;
     case K_MAX_SENDS:
         cfg->max_sends = n;
+        return GA_OK;
+    case K_MAX_SENDS_HOUR:
+        cfg->max_sends_per_hour = n;
         return GA_OK;
     default:
         return GA_ERR_INTERNAL;

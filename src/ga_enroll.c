@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "ga_secret.h"
+#include "ga_sendlog.h"
 #include "ga_state.h"
 #include "ga_text.h"
 #include "ga_validate.h"
@@ -254,8 +255,32 @@ static ga_status_t offer_new_code(const ga_flow_env_t *env, const ga_stash_t *st
     return GA_ERR_MAXTRIES;
 }
 
-/* POST send-enroll-factor-request, bounded by max_sends; on a throttle tell
- * the user how long to wait and offer to try again. */
+/* The per-user hourly limit, across logins (max_sends_per_hour). */
+static ga_status_t reserve_send(const ga_flow_env_t *env)
+{
+    long long retry_at = 0, minutes;
+    char msg[GA_NOTE_MAX];
+    ga_status_t rc = ga_sendlog_reserve(env->cfg->state_dir, env->user, env->euid,
+                                        ga_flow_now(env), env->cfg->max_sends_per_hour,
+                                        &retry_at, env->lg);
+
+    if (rc != GA_ERR_THROTTLED)
+        return rc;
+    minutes = (retry_at - ga_flow_now(env) + 59) / 60;
+    if (minutes < 1)
+        minutes = 1;
+    ga_log(env->lg, LOG_NOTICE,
+           "user %s from %s: limit of %ld codes per hour reached; no code sent",
+           env->user, ga_flow_rhost(env), env->cfg->max_sends_per_hour);
+    snprintf(msg, sizeof msg, "Too many codes were sent to you recently. Try again in %lld "
+             "minute%s.", minutes, minutes == 1 ? "" : "s");
+    env->ui->error(env->ui->ctx, msg);
+    return GA_ERR_MAXTRIES;
+}
+
+/* POST send-enroll-factor-request, bounded by max_sends per login and
+ * max_sends_per_hour per user; on a throttle tell the user how long to wait
+ * and offer to try again. */
 static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
 {
     ga_status_t rc;
@@ -272,6 +297,8 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
             return GA_ERR_MAXTRIES;
         }
         st->sends++;
+        if ((rc = reserve_send(env)) != GA_OK)
+            return rc;
         rc = env->api->send_enroll(env->api->ctx, st->access_token, &st->profile,
                                    &token, &err);
         if (rc == GA_OK) {

@@ -536,6 +536,19 @@ ga_status_t ga_http_request(ga_http_t *h, const char *method, const char *path,
     return ga_http_send(h, &req, resp, reason);
 }
 
+long ga_http_budget_left_ms(const ga_http_t *h)
+{
+    if (!h || h->budget_ms <= 0)
+        return -1;
+    return h->budget_ms > h->used_ms ? h->budget_ms - h->used_ms : 0;
+}
+
+void ga_http_charge_ms(ga_http_t *h, long ms)
+{
+    if (h && ms > 0)
+        h->used_ms += ms;
+}
+
 void ga_http_response_clear(ga_http_response_t *resp)
 {
     if (!resp)

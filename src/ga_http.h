@@ -84,6 +84,14 @@ typedef struct ga_http_req {
 ga_status_t ga_http_send(ga_http_t *h, const ga_http_req_t *req,
                          ga_http_response_t *resp, ga_reason_t *reason);
 
+/* Milliseconds left of the handle's network budget (budget_s), or -1 when
+ * it has none. */
+long ga_http_budget_left_ms(const ga_http_t *h);
+
+/* Count ms milliseconds of waiting (a backoff between retries) against the
+ * budget, so the whole login stays within it. */
+void ga_http_charge_ms(ga_http_t *h, long ms);
+
 /* Wipe and free the body; reset the struct. NULL is accepted. */
 void ga_http_response_clear(ga_http_response_t *resp);
 

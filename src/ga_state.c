@@ -26,6 +26,7 @@
 
 #include "ga_perm.h"
 #include "ga_secret.h"
+#include "ga_state_dir.h"
 #include "ga_state_file.h"
 #include "ga_text.h"
 
@@ -64,23 +65,28 @@ static int is_plain_name(const char *user, size_t ulen)
 
 int ga_state_file_name(const char *user, char *out, size_t outlen)
 {
+    return ga_state_user_file(user, STATE_SUFFIX, out, outlen);
+}
+
+int ga_state_user_file(const char *user, const char *suffix, char *out, size_t outlen)
+{
     static const char hex[] = "0123456789abcdef";
     size_t ulen;
     size_t need;
     int safe;
 
-    if (!user || !out || outlen == 0)
+    if (!user || !suffix || !out || outlen == 0)
         return -1;
     ulen = strnlen(user, STATE_USER_MAX + 1);
     if (ulen == 0 || ulen > STATE_USER_MAX)
         return -1;
     safe = is_plain_name(user, ulen);
-    need = (safe ? ulen : HEX_PREFIX_LEN + 2 * ulen) + strlen(STATE_SUFFIX);
+    need = (safe ? ulen : HEX_PREFIX_LEN + 2 * ulen) + strlen(suffix);
     if (need > NAME_MAX || need >= outlen)
         return -1;
     if (safe) {
         memcpy(out, user, ulen);
-        memcpy(out + ulen, STATE_SUFFIX, sizeof STATE_SUFFIX);
+        memcpy(out + ulen, suffix, strlen(suffix) + 1);
         return 0;
     }
     memcpy(out, HEX_PREFIX, HEX_PREFIX_LEN);
@@ -89,7 +95,7 @@ int ga_state_file_name(const char *user, char *out, size_t outlen)
         out[HEX_PREFIX_LEN + 2 * i] = hex[c >> 4];
         out[HEX_PREFIX_LEN + 2 * i + 1] = hex[c & 0xf];
     }
-    memcpy(out + HEX_PREFIX_LEN + 2 * ulen, STATE_SUFFIX, sizeof STATE_SUFFIX);
+    memcpy(out + HEX_PREFIX_LEN + 2 * ulen, suffix, strlen(suffix) + 1);
     return 0;
 }
 
@@ -173,6 +179,11 @@ static ga_status_t open_dir(const char *dir, uid_t euid, int missing_ok,
         return GA_ERR_NOT_FOUND;
     ga_log(lg, LOG_ERR, "%s", msg);
     return GA_ERR_CONFIG;
+}
+
+ga_status_t ga_state_open_dir(const char *dir, uid_t euid, const ga_logger_t *lg, int *out)
+{
+    return open_dir(dir, euid, 0, lg, out);
 }
 
 /* mkdir dir 0700 whatever the umask. 0 or -1 (err set). */
@@ -299,6 +310,11 @@ static const char *check_file(const struct stat *st, uid_t euid)
     if (st->st_size > GA_STATE_FILE_MAX)
         return "is too large";
     return NULL;
+}
+
+const char *ga_state_check_file(const struct stat *st, uid_t euid)
+{
+    return check_file(st, euid);
 }
 
 /* Read the whole file (at most GA_STATE_FILE_MAX bytes) into a new buffer of

@@ -195,6 +195,12 @@ class PamCase(unittest.TestCase):
         self.last = res
         return res
 
+    def pending_files(self):
+        """Pending enrollments in state_dir (not the per-user send logs)."""
+        if not os.path.isdir(self.state_dir):
+            return []
+        return sorted(n for n in os.listdir(self.state_dir) if n.endswith(".pending"))
+
     # ---- assertions ----
     def assertRc(self, res, rc):
         self.assertEqual(res.rc, rc, repr(res))

@@ -44,7 +44,7 @@ class Enrollment(PamCase):
         code = self.emu.outbox()[-1]["code"]
         self.assertNotIn(code, res.syslog)
         self.assertNotIn("alice-pw", res.syslog)
-        self.assertFalse(os.listdir(self.state_dir), "pending state left behind")
+        self.assertFalse(self.pending_files(), "pending state left behind")
 
     def test_email_enrollment(self):
         res = self.login("alice-pw", "email", "alice@example.com", "@code")
@@ -157,12 +157,31 @@ class Enrollment(PamCase):
     def test_throttled_send_tells_user_to_wait(self):
         self.login("alice-pw", "1", "18812345678", "@conv-err")
         # the user comes back and starts over before the minute is up
-        for name in os.listdir(self.state_dir):
+        for name in self.pending_files():
             os.unlink(os.path.join(self.state_dir, name))
         res = self.login("alice-pw", "1", "18812345678", "n")
         self.assertRc(res, PAM_AUTH_ERR)
         self.assertIn("GenAuth sends one code per minute. Wait", res.stdout)
         self.assertIn("throttled", res.syslog)
+
+    def test_hourly_send_limit_across_logins(self):
+        # someone who knows the password cannot flood the user with codes by
+        # logging in again and again: max_sends_per_hour counts across logins
+        self.write_config(max_sends_per_hour=2)
+        self.emu.settings(rate_limit_seconds=0)
+        for _ in range(2):
+            res = self.login("alice-pw", "1", "18812345678", "@conv-err")
+            self.assertRc(res, PAM_CONV_ERR)
+            for name in self.pending_files():  # start over each time
+                os.unlink(os.path.join(self.state_dir, name))
+        res = self.login("alice-pw", "1", "18812345678")
+        self.assertRc(res, PAM_MAXTRIES)
+        self.assertEqual(len(self.calls(SEND)), 2)
+        self.assertIn("Too many codes were sent to you recently. Try again in 60 minutes.",
+                      res.errors)
+        self.assertIn("limit of 2 codes per hour reached", res.syslog)
+        st = os.stat(os.path.join(self.state_dir, "alice.sends"))
+        self.assertEqual(st.st_mode & 0o777, 0o600)
 
     def test_second_instance_in_same_handle(self):
         self.stack("auth required {mod} conf={conf} step=request",
@@ -197,7 +216,7 @@ class Enrollment(PamCase):
     def test_resume_after_reconnect(self):
         res = self.login("alice-pw", "1", "18812345678", "@conv-err")
         self.assertRc(res, PAM_CONV_ERR)
-        files = os.listdir(self.state_dir)
+        files = self.pending_files()
         self.assertEqual(len(files), 1)
         st = os.stat(os.path.join(self.state_dir, files[0]))
         self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)
@@ -206,11 +225,11 @@ class Enrollment(PamCase):
         self.assertRc(res, PAM_SUCCESS)
         self.assertEqual(len(self.calls(SEND)), 1)
         self.assertIn("Code sent to +86 188****5678. Enter code: ", res.stdout)
-        self.assertEqual(os.listdir(self.state_dir), [])
+        self.assertEqual(self.pending_files(), [])
 
     def test_corrupt_state_file_is_ignored_and_removed(self):
         self.login("alice-pw", "1", "18812345678", "@conv-err")
-        name = os.listdir(self.state_dir)[0]
+        name = self.pending_files()[0]
         with open(os.path.join(self.state_dir, name), "w") as f:
             f.write("{garbage")
         res = self.login("alice-pw", "1", "13900001111", "@code")
@@ -219,7 +238,7 @@ class Enrollment(PamCase):
 
     def test_expired_state_file_starts_over(self):
         self.login("alice-pw", "1", "18812345678", "@conv-err")
-        path = os.path.join(self.state_dir, os.listdir(self.state_dir)[0])
+        path = os.path.join(self.state_dir, self.pending_files()[0])
         with open(path) as f:
             data = json.load(f)
         data["sentAt"] -= 120

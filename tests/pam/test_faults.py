@@ -129,6 +129,41 @@ class Faults(PamCase):
         self.check_unavailable(res)
         self.assertLess(res.elapsed, (3 + 4) * SLOW)
 
+    def test_throttled_lookups_are_retried_with_backoff(self):
+        # a 429 on a call GenAuth did not process is retried (1 s, 2 s)
+        self.emu.fault(LIST, "throttle429", count=2)
+        res = self.login("alice-pw", "1", "18812345678", "@code")
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertEqual(len(self.calls(LIST)), 3)
+        self.assertGreater(res.elapsed, 2.5)
+        self.assertIn("throttled, retrying in 1000 ms", res.syslog)
+        self.assertIn("throttled, retrying in 2000 ms", res.syslog)
+
+    def test_throttling_that_persists_goes_to_fail_mode(self):
+        self.emu.fault(LIST, "throttle429")
+        res = self.login("alice-pw")
+        self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
+        self.assertEqual(len(self.calls(LIST)), 3)
+        self.assertEqual(self.calls(SEND), [])
+
+    def test_code_sends_are_never_retried(self):
+        self.emu.fault(SEND, "throttle429", count=1)
+        res = self.login("alice-pw", "1", "18812345678", "n")
+        self.assertRc(res, PAM_AUTH_ERR)
+        self.assertEqual(len(self.calls(SEND)), 1)
+        self.assertIn("GenAuth sends one code per minute. Wait", res.stdout)
+
+    def test_whole_login_deadline(self):
+        # each answer takes 2 s (under the 3 s request timeout); total_timeout
+        # 3 s ends the login in the second request
+        self.write_config(total_timeout=3)
+        self.emu.fault("*", "slow", seconds=2)
+        res = self.login("alice-pw")
+        self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
+        self.assertIn("(timeout)", res.syslog)
+        self.assertLess(res.elapsed, (3 + 2) * SLOW)
+        self.assertEqual(res.syslog.count("GenAuth unavailable ("), 1)
+
     def test_wrong_app_secret(self):
         self.write_config(app_secret="not-the-secret")
         res = self.login("alice-pw")

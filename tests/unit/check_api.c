@@ -91,8 +91,10 @@ static void fixture_init(fixture_t *f, const char *host, const char *ca)
     f->cfg.phone_country_code = f->cc;
     f->cfg.connect_timeout = 5;
     f->cfg.timeout = 10;
+    f->cfg.total_timeout = 30;
     f->cfg.max_attempts = 3;
     f->cfg.max_sends = 3;
+    f->cfg.max_sends_per_hour = 5;
     f->cfg.state_dir = f->state_dir;
     f->cfg.lang = f->lang;
     f->cfg.header_prefix = f->prefix;
@@ -587,8 +589,8 @@ START_TEST(test_timeout)
 }
 END_TEST
 
-/* timeout 1 s -> budget 3 s: three hung requests use it up, the fourth
- * fails at once without touching the network. */
+/* timeout 1 s, total_timeout 3 s: three hung requests use the budget up,
+ * the fourth fails at once without touching the network. */
 START_TEST(test_budget)
 {
     client_fx_t x;
@@ -602,6 +604,7 @@ START_TEST(test_budget)
     client_open(&x, host, NULL);
     x.f.cfg.connect_timeout = 1;
     x.f.cfg.timeout = 1;
+    x.f.cfg.total_timeout = 3;
     client_start(&x);
     t0 = now_ms();
     for (int i = 0; i < 3; i++) {

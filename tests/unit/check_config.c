@@ -167,6 +167,10 @@ static const char *repr(const ga_config_t *c, const char *key, char *buf, size_t
         (void)snprintf(buf, n, "%ld", c->max_attempts);
     else if (strcmp(key, "max_sends") == 0)
         (void)snprintf(buf, n, "%ld", c->max_sends);
+    else if (strcmp(key, "total_timeout") == 0)
+        (void)snprintf(buf, n, "%ld", c->total_timeout);
+    else if (strcmp(key, "max_sends_per_hour") == 0)
+        (void)snprintf(buf, n, "%ld", c->max_sends_per_hour);
     else
         ck_abort_msg("unknown key %s", key);
     return buf;
@@ -379,6 +383,8 @@ START_TEST(test_defaults)
     ck_assert_int_eq(c->timeout, 10);
     ck_assert_int_eq(c->max_attempts, 3);
     ck_assert_int_eq(c->max_sends, 3);
+    ck_assert_int_eq(c->total_timeout, 30);
+    ck_assert_int_eq(c->max_sends_per_hour, 5);
     ck_assert_str_eq(c->state_dir, "/var/lib/pam_genauth");
     ck_assert_str_eq(c->lang, "en-US");
     ck_assert_str_eq(c->header_prefix, "x-authing-");
@@ -426,6 +432,10 @@ static const struct {
     {"max_attempts", "max_attempts = 10", "10"},
     {"max_sends", "max_sends = 1", "1"},
     {"max_sends", "max_sends = 5", "5"},
+    {"total_timeout", "total_timeout = 1", "1"},
+    {"total_timeout", "total_timeout = 600", "600"},
+    {"max_sends_per_hour", "max_sends_per_hour = 1", "1"},
+    {"max_sends_per_hour", "max_sends_per_hour = 100", "100"},
     {"state_dir", "state_dir = /var/lib/x", "/var/lib/x"},
     {"state_dir", "state_dir = /var/lib/a..b/", "/var/lib/a..b/"},
     {"lang", "lang = en-US", "en-US"},
@@ -546,6 +556,10 @@ static const struct {
     {"max_attempts", "max_attempts = 11", "not \"11\""},
     {"max_sends", "max_sends = 0", "max_sends: must be a whole number from 1 to 5"},
     {"max_sends", "max_sends = 6", "not \"6\""},
+    {"total_timeout", "total_timeout = 0", "total_timeout: must be a whole number from 1 to 600"},
+    {"total_timeout", "total_timeout = 601", "not \"601\""},
+    {"max_sends_per_hour", "max_sends_per_hour = 0", "from 1 to 100"},
+    {"max_sends_per_hour", "max_sends_per_hour = 101", "not \"101\""},
     {"max_sends", "max_sends = -9223372036854775808", "from 1 to 5"},
     {"state_dir", "state_dir = var/lib/x", "state_dir: must be an absolute path"},
     {"state_dir", "state_dir = \"\"", "state_dir: must be an absolute path"},
@@ -871,8 +885,8 @@ static void assert_same(const ga_config_t *a, const ga_config_t *b)
     static const char *const keys[] = {
         "app_id", "app_secret", "app_host", "ca_file", "token_endpoint_auth_method",
         "login_field", "login_format", "factors", "phone_country_code", "failmode",
-        "connect_timeout", "timeout", "max_attempts", "max_sends", "state_dir", "lang",
-        "header_prefix"};
+        "connect_timeout", "timeout", "total_timeout", "max_attempts", "max_sends",
+        "max_sends_per_hour", "state_dir", "lang", "header_prefix"};
     char b1[128], b2[128];
 
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -886,7 +900,8 @@ START_TEST(test_order_same_struct)
         L_ID, L_SECRET, L_HOST, "token_endpoint_auth_method = none\n",
         "login_field = email\n", "login_format = \"%u@x.example\"\n",
         "factors = {EMAIL, SMS}\n", "phone_country_code = \"+1\"\n", "failmode = safe\n",
-        "connect_timeout = 7\n", "timeout = 20\n", "max_attempts = 4\n", "max_sends = 2\n",
+        "connect_timeout = 7\n", "timeout = 20\n", "total_timeout = 45\n",
+        "max_attempts = 4\n", "max_sends = 2\n", "max_sends_per_hour = 9\n",
         "state_dir = /var/lib/ga\n", "lang = ja-JP\n", "header_prefix = x-genauth-\n"};
     const size_t n = sizeof lines / sizeof lines[0];
     char fwd[2048] = "", rev[2048] = "";

@@ -215,8 +215,10 @@ static void setup(void)
     cfg.phone_country_code = (char *)"+86";
     cfg.connect_timeout = 5;
     cfg.timeout = 10;
+    cfg.total_timeout = 30;
     cfg.max_attempts = 3;
     cfg.max_sends = 3;
+    cfg.max_sends_per_hour = 100;
     cfg.state_dir = state_dir;
     cfg.lang = (char *)"en-US";
     cfg.header_prefix = (char *)"x-authing-";
