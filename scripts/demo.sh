@@ -23,11 +23,15 @@ fi
 W=$(mktemp -d /tmp/pam_genauth-demo.XXXXXX)
 chmod 700 "$W"
 EMU_PID=
+TTY_STATE=$( { [ -t 0 ] && stty -g; } 2>/dev/null || true)
 cleanup() {
+  # a Ctrl-C at the hidden password prompt must not leave the terminal mute
+  [ -n "$TTY_STATE" ] && stty "$TTY_STATE" 2>/dev/null
   [ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null
   rm -rf "$W"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'echo; echo "demo: interrupted."; exit 130' INT TERM
 
 # the emulator, with a demo user pool
 sh tests/emulator/mkcerts.sh "$W/certs"
@@ -69,9 +73,11 @@ cat <<EOT
 
   Users:  demo / demo-password     no MFA factor yet: you will enroll one
           carol / carol-password   likewise
-          erin / erin-password     already has an SMS factor (ignored for now)
+          erin / erin-password     already has an SMS factor: pam_genauth leaves
+                                   her to the rest of the PAM stack (for now)
   Codes that GenAuth would send by SMS or email show up here as
   "[emulator outbox]" lines. Press Enter on an empty line to cancel.
+  (The emulator listens on 127.0.0.1 without authentication: demo only.)
 
   Logging in as: $DEMO_USER
 
@@ -81,9 +87,11 @@ set +e
   --rhost 127.0.0.1 "$W/pam.d" genauth-demo "$DEMO_USER" >/dev/null
 rc=$?
 set -e
+# A stack whose only module answers PAM_IGNORE ends in PAM_PERM_DENIED (6).
 case $rc in
   0)  echo "demo: login succeeded: the factor is bound at the emulator." ;;
-  25) echo "demo: the module had nothing to decide (PAM_IGNORE): $DEMO_USER already has a factor." ;;
+  6)  echo "demo: pam_genauth had nothing to decide (PAM_IGNORE): $DEMO_USER already has" \
+           "a factor, so the rest of the PAM stack decides (here: nothing else, so denied)." ;;
   *)  echo "demo: login failed (PAM code $rc)." ;;
 esac
 exit 0

@@ -28,7 +28,7 @@ if [ "$status" -eq 0 ] && [ -z "${SKIP_DISTCHECK:-}" ]; then
   echo "=== make distcheck"
   if make distcheck >distcheck.log 2>&1; then
     distcheck=passed
-    grep -E 'archives ready for distribution' distcheck.log || true
+    grep -E -A1 "archives ready for distribution" distcheck.log | tr -d "\n" | sed "s/: */: /"; echo
   else
     tail -n 60 distcheck.log
     distcheck=failed

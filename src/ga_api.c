@@ -401,6 +401,7 @@ static ga_status_t send_call(ga_client_t *c, const call_t *k, ga_http_response_t
     st = ga_http_send(c->http, &req, resp, &reason);
     if (st != GA_OK) {
         err->reason = reason;
+        (void)snprintf(err->message, sizeof err->message, "%s", resp->error);
         ga_log(c->lg, LOG_DEBUG, "%s %s: no answer (%s), %ld ms", k->method, k->path,
                ga_reason_name(reason), resp->elapsed_ms);
     }

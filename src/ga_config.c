@@ -348,8 +348,8 @@ static ga_status_t read_file(struct parse *p, const char *path, uid_t euid,
     }
     why = ga_perm_check(&st, euid, 0);
     if (why) {
-        ga_cfg_fail_at(p, 0, "%s; it must be a regular file owned by root with mode 0600",
-                why);
+        ga_cfg_fail_at(p, 0, "%s; it must be a regular file owned by %s with mode 0600",
+                why, euid == 0 ? "root" : "root or the current user");
         goto out;
     }
     if (st.st_size > GA_CONFIG_MAX_SIZE) {

@@ -33,10 +33,10 @@ static ga_status_t ask_line(const ga_flow_env_t *env, const char *note,
              note && *note ? "\n" : "", question);
     rc = ga_flow_ask(env, 1, text, answer);
     if (rc == GA_ERR_CONV) {
-        ga_log(env->lg, LOG_ERR,
-               "user %s from %s: the conversation cannot answer questions (no "
-               "terminal, or sshd password authentication instead of "
-               "keyboard-interactive); enrollment stopped",
+        ga_log(env->lg, LOG_NOTICE,
+               "user %s from %s: enrollment stopped: the conversation ended (client "
+               "gone or Ctrl-D) or cannot answer questions (no terminal, or sshd "
+               "password authentication instead of keyboard-interactive)",
                env->user, ga_flow_rhost(env));
         return rc;
     }
@@ -158,6 +158,7 @@ static ga_status_t choose_factor(const ga_flow_env_t *env, const ga_stash_t *st,
         return rc;
     if (n == 1) {
         *out = choices[0];
+        env->ui->info(env->ui->ctx, "Set up two-factor authentication for your account.");
         return GA_OK;
     }
     len = (size_t)snprintf(menu, sizeof menu,
@@ -192,7 +193,7 @@ static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_facto
 
     if (f == GA_FACTOR_SMS)
         snprintf(question, sizeof question,
-                 "Mobile phone number for codes (default country code %s): ",
+                 "Mobile phone number (default %s): ",
                  env->cfg->phone_country_code);
     else
         snprintf(question, sizeof question, "Email address for codes: ");
@@ -251,7 +252,9 @@ static ga_status_t offer_new_code(const ga_flow_env_t *env, const ga_stash_t *st
         else
             snprintf(note, sizeof note, "Answer y or n.");
     }
-    env->ui->error(env->ui->ctx, "Too many invalid answers.");
+    env->ui->error(env->ui->ctx, until > ga_flow_now(env)
+                                     ? "Still too early for a new code. Log in again later."
+                                     : "Too many invalid answers.");
     return GA_ERR_MAXTRIES;
 }
 
@@ -354,7 +357,7 @@ static ga_status_t bound(const ga_flow_env_t *env, ga_stash_t *st)
     ga_log(env->lg, LOG_INFO, "user %s from %s: %s factor bound (%s)", env->user,
            ga_flow_rhost(env), ga_factor_name(st->profile.type), st->masked_target);
     snprintf(msg, sizeof msg, "Two-factor authentication is set up: %s %s.",
-             ga_factor_name(st->profile.type), st->masked_target);
+             ga_factor_short(st->profile.type), st->masked_target);
     env->ui->info(env->ui->ctx, msg);
     return GA_OK;
 }
@@ -427,6 +430,9 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
                    err.status_code, err.api_code, err.message);
         if (rc == GA_ERR_THROTTLED)
             env->ui->error(env->ui->ctx, "GenAuth is busy. Try again in a minute.");
+        else if (rc == GA_ERR_REJECTED)
+            env->ui->error(env->ui->ctx, "GenAuth did not accept the code. Contact your "
+                                         "administrator if this persists.");
         return rc;
     }
     ga_log(env->lg, LOG_INFO, "user %s from %s: the %s enrollment code expired",

@@ -8,12 +8,13 @@
 static const struct {
     const char *name;
     const char *label;
+    const char *shortname;
 } factors[GA_FACTOR_MAX] = {
-    [GA_FACTOR_UNKNOWN] = {"UNKNOWN", "unknown"},
-    [GA_FACTOR_SMS] = {"SMS", "SMS (text message to your phone)"},
-    [GA_FACTOR_EMAIL] = {"EMAIL", "Email"},
-    [GA_FACTOR_OTP] = {"OTP", "Authenticator app (OTP)"},
-    [GA_FACTOR_FACE] = {"FACE", "Face"},
+    [GA_FACTOR_UNKNOWN] = {"UNKNOWN", "unknown", "unknown"},
+    [GA_FACTOR_SMS] = {"SMS", "SMS (text message to your phone)", "SMS"},
+    [GA_FACTOR_EMAIL] = {"EMAIL", "Email", "email"},
+    [GA_FACTOR_OTP] = {"OTP", "Authenticator app (OTP)", "authenticator app"},
+    [GA_FACTOR_FACE] = {"FACE", "Face", "face"},
 };
 
 const char *ga_factor_name(ga_factor_t f)
@@ -28,6 +29,13 @@ const char *ga_factor_label(ga_factor_t f)
     if ((unsigned)f >= GA_FACTOR_MAX)
         f = GA_FACTOR_UNKNOWN;
     return factors[f].label;
+}
+
+const char *ga_factor_short(ga_factor_t f)
+{
+    if ((unsigned)f >= GA_FACTOR_MAX)
+        f = GA_FACTOR_UNKNOWN;
+    return factors[f].shortname;
 }
 
 ga_factor_t ga_factor_from_name(const char *name)

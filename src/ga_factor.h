@@ -33,6 +33,9 @@ const char *ga_factor_name(ga_factor_t f);
 /* A name the user can read in a menu ("SMS (text message)", "Email", ...). */
 const char *ga_factor_label(ga_factor_t f);
 
+/* A short name for sentences ("SMS", "email", "authenticator app"). */
+const char *ga_factor_short(ga_factor_t f);
+
 /* Parse an API factor name, case-insensitively, exact length.
  * Returns GA_FACTOR_UNKNOWN for NULL or anything else. */
 ga_factor_t ga_factor_from_name(const char *name);

@@ -14,6 +14,7 @@
 #include "ga_text.h"
 
 #define GA_PASSWORD_MAX 1024 /* bytes; longer answers are never sent */
+#define GA_IDENTIFIER_MAX 320 /* bytes, as ga_config_identifier */
 
 long long ga_flow_now(const ga_flow_env_t *env)
 {
@@ -56,26 +57,57 @@ static ga_status_t ask_password(const ga_flow_env_t *env, char **password)
 {
     ga_status_t rc = ga_flow_ask(env, 0, "GenAuth password: ", password);
 
-    if (rc != GA_OK)
-        return rc;
-    if (**password == '\0') {
+    if (rc == GA_OK && **password == '\0') {
         ga_free_secret(*password);
         *password = NULL;
-        return GA_ERR_CANCELLED;
+        rc = GA_ERR_CANCELLED;
     }
-    return GA_OK;
+    if (rc == GA_ERR_CANCELLED || rc == GA_ERR_CONV)
+        ga_log(env->lg, LOG_NOTICE, "user %s from %s: no password given (%s)", env->user,
+               ga_flow_rhost(env), rc == GA_ERR_CONV ? "conversation ended" : "empty answer");
+    return rc;
+}
+
+/* A password GenAuth can be sent: not over-long, no control characters. */
+static int password_sendable(const char *pw)
+{
+    size_t n = 0;
+
+    for (; pw[n]; n++)
+        if (n >= GA_PASSWORD_MAX || (unsigned char)pw[n] < 0x20 || pw[n] == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* The one admin line (and user message) for a sign-in GenAuth did not
+ * accept for a reason other than the password. */
+static void log_signin_refusal(const ga_flow_env_t *env, ga_status_t rc,
+                               const ga_api_error_t *err)
+{
+    ga_log(env->lg, LOG_NOTICE,
+           "user %s from %s: GenAuth %s the sign-in: statusCode %ld, apiCode %ld, "
+           "message \"%s\"", env->user, ga_flow_rhost(env),
+           rc == GA_ERR_THROTTLED ? "throttled" : "refused", err->status_code, err->api_code,
+           err->message);
+    env->ui->error(env->ui->ctx, rc == GA_ERR_THROTTLED
+                                     ? "GenAuth is busy. Try again in a minute."
+                                     : "GenAuth sign-in failed.");
 }
 
 /* One POST /api/v3/signin; stores the access token in the stash. */
 static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
-                               const char *identifier, const char *password)
+                               const char *identifier, const char *password,
+                               const char **why)
 {
     ga_signin_t si = {0};
     ga_api_error_t err = {0};
     ga_status_t rc;
 
-    if (strlen(password) > GA_PASSWORD_MAX)
-        return GA_ERR_AUTH; /* never sent; looks like any wrong password */
+    if (!password_sendable(password)) {
+        /* never sent; looks like any wrong password to the user */
+        *why = "password over-long or with control characters: not sent";
+        return GA_ERR_AUTH;
+    }
     rc = env->api->signin(env->api->ctx, identifier, password, &si, &err);
     if (rc == GA_OK) {
         ga_free_secret(st->access_token);
@@ -91,6 +123,8 @@ static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
                env->user, ga_flow_rhost(env), err.api_code);
     } else if (rc == GA_ERR_UNAVAIL) {
         ga_flow_log_unavail(env, "signin", &err);
+    } else if (rc == GA_ERR_THROTTLED || rc == GA_ERR_REJECTED) {
+        log_signin_refusal(env, rc, &err);
     }
     ga_signin_clear(&si);
     return rc;
@@ -101,15 +135,23 @@ static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
 static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st)
 {
     char *identifier = NULL, *typed = NULL;
+    const char *why = NULL;
     ga_status_t rc = GA_ERR_NOMEM;
     int used_authtok = 0;
 
+    if (strlen(env->user) + strlen(env->cfg->login_format) > GA_IDENTIFIER_MAX) {
+        ga_log(env->lg, LOG_ERR, "user %s: the sign-in identifier built from login_format "
+               "would be longer than %d bytes", env->user, GA_IDENTIFIER_MAX);
+        rc = GA_ERR_AUTH;
+        env->ui->error(env->ui->ctx, "GenAuth sign-in failed.");
+        return rc;
+    }
     identifier = ga_config_identifier(env->cfg, env->user);
     if (!identifier)
         goto out;
     if (env->initial_password && *env->initial_password) {
         used_authtok = 1;
-        rc = signin_once(env, st, identifier, env->initial_password);
+        rc = signin_once(env, st, identifier, env->initial_password, &why);
         if (rc != GA_ERR_AUTH || env->use_first_pass)
             goto out;
     } else if (env->use_first_pass) {
@@ -122,12 +164,14 @@ static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st)
     rc = ask_password(env, &typed);
     if (rc != GA_OK)
         goto out;
-    rc = signin_once(env, st, identifier, typed);
+    why = NULL;
+    rc = signin_once(env, st, identifier, typed, &why);
 out:
     if (rc == GA_ERR_AUTH) {
-        ga_log(env->lg, LOG_NOTICE, "user %s from %s: GenAuth sign-in failed%s",
+        ga_log(env->lg, LOG_NOTICE, "user %s from %s: GenAuth sign-in failed%s%s%s",
                env->user, ga_flow_rhost(env),
-               used_authtok && !typed ? " (password from an earlier module)" : "");
+               used_authtok && !typed ? " (password from an earlier module)" : "",
+               why ? ": " : "", why ? why : "");
         env->ui->error(env->ui->ctx, "GenAuth sign-in failed.");
     }
     ga_free_secret(typed);

@@ -412,13 +412,17 @@ static ga_status_t map_curl_error(CURLcode rc, const body_buf_t *b, ga_reason_t 
     return GA_ERR_UNAVAIL;
 }
 
-static void log_failure(ga_http_t *h, const request_t *rq, const char *path, CURLcode rc)
+static void log_failure(ga_http_t *h, const request_t *rq, const char *path, CURLcode rc,
+                        ga_http_response_t *resp)
 {
     char detail[CURL_ERROR_SIZE];
+    const char *text;
 
     (void)ga_sanitize(h->errbuf, strnlen(h->errbuf, sizeof h->errbuf), detail, sizeof detail);
     ga_log(h->lg, LOG_DEBUG, "%s %s: curl error %d: %s (%s)", rq->method, path, (int)rc,
            curl_easy_strerror(rc), detail);
+    text = detail[0] ? detail : curl_easy_strerror(rc);
+    (void)ga_sanitize(text, strlen(text), resp->error, sizeof resp->error);
 }
 
 /* Run one prepared request; fills resp (status, body) or *reason. */
@@ -446,7 +450,7 @@ static ga_status_t perform(ga_http_t *h, const request_t *rq, const char *path,
     if (rc == CURLE_OK && curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
         rc = CURLE_RECV_ERROR;
     if (rc != CURLE_OK)
-        log_failure(h, rq, path, rc);
+        log_failure(h, rq, path, rc, resp);
     /* Drop every pointer into this call's memory and the credential copies. */
     curl_easy_reset(h->curl);
     if (rc != CURLE_OK)
@@ -476,7 +480,7 @@ ga_status_t ga_http_send(ga_http_t *h, const ga_http_req_t *req,
     body_buf_t buf = {0};
     char url[GA_URL_MAX];
     request_t rq = {0};
-    int n;
+    int n, cut = 0;
 
     if (!req || !resp || !reason)
         return GA_ERR_INTERNAL;
@@ -491,12 +495,15 @@ ga_status_t ga_http_send(ga_http_t *h, const ga_http_req_t *req,
         if (h->budget_ms - h->used_ms <= 0) {
             ga_log(h->lg, LOG_DEBUG, "%s %s: network time budget exhausted", req->method,
                    req->path);
-            *reason = GA_REASON_TIMEOUT;
+            *reason = GA_REASON_DEADLINE;
+            (void)snprintf(resp->error, sizeof resp->error, "total_timeout used up");
             st = GA_ERR_UNAVAIL;
             goto out;
         }
-        if (h->budget_ms - h->used_ms < rq.timeout_ms)
+        if (h->budget_ms - h->used_ms < rq.timeout_ms) {
             rq.timeout_ms = h->budget_ms - h->used_ms;
+            cut = 1; /* a timeout now means the whole login's time ran out */
+        }
     }
     n = snprintf(url, sizeof url, "%s%s", h->base_url, req->path);
     if (n < 0 || (size_t)n >= sizeof url)
@@ -510,8 +517,11 @@ ga_status_t ga_http_send(ga_http_t *h, const ga_http_req_t *req,
     rq.retry_after_s = &resp->retry_after_s;
     if ((st = build_headers(req->headers, req->body != NULL, &rq.headers)) != GA_OK)
         goto out;
-    if ((st = perform(h, &rq, req->path, resp, reason)) != GA_OK)
+    if ((st = perform(h, &rq, req->path, resp, reason)) != GA_OK) {
+        if (cut && *reason == GA_REASON_TIMEOUT)
+            *reason = GA_REASON_DEADLINE;
         goto out;
+    }
     if (!buf.data && !(buf.data = calloc(1, 1))) {
         st = GA_ERR_NOMEM;
         goto out;

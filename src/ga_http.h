@@ -35,6 +35,8 @@ typedef struct ga_http_response {
     long retry_after_s; /* Retry-After header in seconds, or -1 */
     long elapsed_ms;    /* network time this request took (also on failure) */
     long new_connections; /* connections opened for it: 0 = one was reused */
+    char error[128];    /* on GA_ERR_UNAVAIL: libcurl's reason, sanitised
+                           (e.g. "SSL certificate problem: ..."), else "" */
 } ga_http_response_t;
 
 /* Initialise libcurl once per process, thread-safely (pthread_once). Never

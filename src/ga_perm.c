@@ -23,7 +23,9 @@ const char *ga_perm_check(const struct stat *st, uid_t euid, int want_dir)
                          : "is owned neither by root nor by the current user";
     if (want_dir && (st->st_mode & 077) != 0)
         return "is accessible by group or others";
-    if (!want_dir && (st->st_mode & 066) != 0)
-        return "is readable or writable by group or others";
+    if (!want_dir && (st->st_mode & 077) != 0)
+        return "is accessible by group or others";
+    if (!want_dir && st->st_nlink > 1)
+        return "has more than one hard link";
     return NULL;
 }

@@ -444,6 +444,18 @@ static int says_expired(const envelope_t *env)
     return 0;
 }
 
+/* A rejected passCode: apiCode 2001 (wrong or expired code) or 6001 (wrong
+ * TOTP), or a plain 400/422 without apiCode. Anything else (401, 403, 409
+ * "already bound", other apiCodes) is not the user's code and must not count
+ * as a wrong attempt. */
+static int is_wrong_code(long sc, long ac, const ga_api_error_t *err)
+{
+    (void)err;
+    if (ac == 2001 || ac == 6001)
+        return 1;
+    return ac == 0 && (sc == 400 || sc == 422);
+}
+
 ga_status_t ga_parse_enroll_factor(const char *body, size_t len, long http_status,
                                    long retry_after_s, ga_api_error_t *err)
 {
@@ -465,10 +477,10 @@ ga_status_t ga_parse_enroll_factor(const char *body, size_t len, long http_statu
         st = GA_ERR_EXPIRED;
     else if (sc == 429)
         st = GA_ERR_THROTTLED;
-    else if (sc >= 400 && sc < 500)
+    else if (is_wrong_code(sc, ac, err))
         st = GA_ERR_WRONG_CODE;
     else
-        st = GA_ERR_REJECTED;
+        st = GA_ERR_REJECTED; /* 401, 403, 409 already bound, other apiCodes */
 out:
     json_object_put(env.root);
     return st;

@@ -84,7 +84,9 @@ ga_status_t ga_parse_send_enroll(const char *body, size_t len, long http_status,
 /* enroll-factor: GA_OK (statusCode 200; data may be absent or null),
  * GA_ERR_EXPIRED (apiCode 2300 or 2021, statusCode 410, or a message that
  * says the token/code expired: "expire" in any case, or Chinese "过期"),
- * GA_ERR_THROTTLED (429), GA_ERR_WRONG_CODE (every other 4xx),
+ * GA_ERR_THROTTLED (429), GA_ERR_WRONG_CODE (apiCode 2001 or 6001, or a
+ * 400/422 without apiCode), GA_ERR_REJECTED (every other 4xx: 401, 403,
+ * 409 already bound, unknown apiCodes - not counted as a wrong code),
  * GA_ERR_UNAVAIL (5xx, garbage). */
 ga_status_t ga_parse_enroll_factor(const char *body, size_t len, long http_status,
                                    long retry_after_s, ga_api_error_t *err);

@@ -28,6 +28,7 @@ static const char *const reason_names[GA_REASON_MAX] = {
     [GA_REASON_DNS] = "dns",
     [GA_REASON_REFUSED] = "connection refused",
     [GA_REASON_TIMEOUT] = "timeout",
+    [GA_REASON_DEADLINE] = "total_timeout reached",
     [GA_REASON_TLS] = "tls",
     [GA_REASON_HTTP] = "http error",
     [GA_REASON_BAD_ANSWER] = "bad answer",

@@ -32,7 +32,8 @@ typedef enum {
     GA_REASON_NONE = 0,
     GA_REASON_DNS,        /* host name did not resolve */
     GA_REASON_REFUSED,    /* TCP connect refused or unreachable */
-    GA_REASON_TIMEOUT,    /* connect, request or whole-login deadline hit */
+    GA_REASON_TIMEOUT,    /* connect or request timeout (connect_timeout, timeout) */
+    GA_REASON_DEADLINE,   /* the whole login's network time (total_timeout) ran out */
     GA_REASON_TLS,        /* certificate or handshake failure */
     GA_REASON_HTTP,       /* HTTP 5xx or an unexpected HTTP status without envelope */
     GA_REASON_BAD_ANSWER, /* not JSON, not an envelope, wrong types, too big */

@@ -80,6 +80,207 @@ size_t ga_sanitize(const char *in, size_t inlen, char *out, size_t outlen)
     return n;
 }
 
+/* ---- ga_sanitize_message ---------------------------------------------- */
+
+/* Tokens of a server message: a sanitised ASCII character (as from
+ * next_clean), TOK_NONASCII for a run of bytes >= 0x80, TOK_END. */
+#define TOK_END (-1)
+#define TOK_NONASCII 256
+/* Digit runs of at least this many digits are masked... */
+#define MSG_MASK_MIN 5
+/* ...and from this many on keep their first 3 digits too. */
+#define MSG_MASK_HEAD_MIN 8
+#define MSG_SHOW_HEAD 3
+#define MSG_SHOW_TAIL 2
+/* Most gap tokens between two digits of one run. */
+#define MSG_GAP_MAX 2
+
+/* Output with ga_sanitize's cut: the character that does not fit turns
+ * the last three into "...". */
+struct sink {
+    char *out;
+    size_t cap; /* characters, the NUL excluded */
+    size_t n;
+    int full;
+};
+
+static void sink_put(struct sink *k, char c)
+{
+    if (k->full)
+        return;
+    if (k->n == k->cap) {
+        if (k->cap >= 3)
+            memcpy(k->out + k->cap - 3, "...", 3);
+        k->full = 1;
+        return;
+    }
+    k->out[k->n++] = c;
+}
+
+static int next_tok(const char *in, size_t inlen, size_t *pos)
+{
+    if (*pos < inlen && (unsigned char)in[*pos] >= 0x80) {
+        while (*pos < inlen && (unsigned char)in[*pos] >= 0x80)
+            (*pos)++;
+        return TOK_NONASCII;
+    }
+    return next_clean(in, inlen, pos);
+}
+
+static int peek_tok(const char *in, size_t inlen, size_t pos)
+{
+    return next_tok(in, inlen, &pos);
+}
+
+static char tok_char(int t)
+{
+    return t == TOK_NONASCII ? '?' : (char)t;
+}
+
+static int tok_digit(int t)
+{
+    return t >= '0' && t <= '9';
+}
+
+static int tok_alnum(int t)
+{
+    return tok_digit(t) || (t >= 'a' && t <= 'z') || (t >= 'A' && t <= 'Z');
+}
+
+/* A character of an email local part (RFC 5322 atext and '.'); non-ASCII
+ * too (internationalised addresses), so none of it leaks. */
+static int tok_local(int t)
+{
+    return t == TOK_NONASCII || tok_alnum(t) ||
+           (t > 0 && t < 0x80 && strchr(".!#$%&'*+/=?^_`{|}~-", t) != NULL);
+}
+
+static int tok_gap(int t)
+{
+    return t == TOK_NONASCII || t == ' ' || t == '-' || t == '.' || t == '(' ||
+           t == ')';
+}
+
+/* Does the local-part run starting at pos end in "@" and a domain
+ * character? Then *at is the position of the '@'. */
+static int email_at(const char *in, size_t inlen, size_t pos, size_t *at)
+{
+    size_t q = pos;
+    size_t before = pos;
+    int t;
+
+    do {
+        before = q;
+        t = next_tok(in, inlen, &q);
+    } while (tok_local(t));
+    if (t != '@' || before == pos)
+        return 0;
+    t = peek_tok(in, inlen, q);
+    if (!tok_alnum(t) && t != TOK_NONASCII)
+        return 0;
+    *at = before;
+    return 1;
+}
+
+/* The digit run starting at pos (a digit): its end and digit count. The
+ * run stops before a gap whose last character is not part of a local part
+ * when what follows starts an email address. */
+static size_t digit_run(const char *in, size_t inlen, size_t pos, size_t *end)
+{
+    size_t q = pos;
+    size_t digits = 0;
+    size_t at;
+
+    for (;;) {
+        size_t g;
+        int last = TOK_END;
+
+        while (tok_digit(peek_tok(in, inlen, q))) {
+            (void)next_tok(in, inlen, &q);
+            digits++;
+        }
+        *end = q;
+        /* a gap of 1..MSG_GAP_MAX gap characters, then a digit? */
+        g = q;
+        for (int i = 0; i < MSG_GAP_MAX; i++) {
+            int t = next_tok(in, inlen, &g);
+            if (!tok_gap(t)) {
+                last = TOK_END;
+                break;
+            }
+            last = t;
+            if (tok_digit(peek_tok(in, inlen, g)))
+                break;
+        }
+        if (last == TOK_END || !tok_digit(peek_tok(in, inlen, g)))
+            return digits;
+        if (!tok_local(last) && email_at(in, inlen, g, &at))
+            return digits;
+        q = g;
+    }
+}
+
+/* Write the run [pos, end) of ndigits digits, masked. */
+static void put_run(struct sink *k, const char *in, size_t pos, size_t end,
+                    size_t ndigits)
+{
+    size_t i = 0;
+    size_t head = ndigits >= MSG_MASK_HEAD_MIN ? MSG_SHOW_HEAD : 0;
+    size_t tail = ndigits >= MSG_MASK_MIN ? MSG_SHOW_TAIL : ndigits;
+
+    while (pos < end && !k->full) {
+        int t = next_tok(in, end, &pos);
+        if (!tok_digit(t)) {
+            sink_put(k, tok_char(t));
+            continue;
+        }
+        sink_put(k, (i < head || i + tail >= ndigits) ? (char)t : '*');
+        i++;
+    }
+}
+
+size_t ga_sanitize_message(const char *in, size_t inlen, char *out, size_t outlen)
+{
+    struct sink k = {out, 0, 0, 0};
+    size_t pos = 0;
+    int prev_local = 0;
+
+    if (!out || outlen == 0)
+        return 0;
+    if (!in)
+        inlen = 0;
+    k.cap = outlen - 1;
+    while (!k.full) {
+        size_t start = pos;
+        size_t end;
+        size_t n;
+        int t = next_tok(in, inlen, &pos);
+
+        if (t == TOK_END)
+            break;
+        if (tok_local(t) && !prev_local && email_at(in, inlen, start, &end)) {
+            sink_put(&k, tok_char(t));
+            sink_put(&k, '*');
+            sink_put(&k, '*');
+            sink_put(&k, '*');
+            pos = end; /* the '@' comes next */
+            prev_local = 0;
+            continue;
+        }
+        if (tok_digit(t)) {
+            n = digit_run(in, inlen, start, &end);
+            put_run(&k, in, start, end, n);
+            pos = end;
+            prev_local = 1;
+            continue;
+        }
+        sink_put(&k, tok_char(t));
+        prev_local = tok_local(t);
+    }
+    out[k.n] = '\0';
+    return k.n;
+}
+
 /* Append len bytes of s to out (size outlen, *n used). -1 if it does not fit
  * with the NUL. */
 static int put(char *out, size_t outlen, size_t *n, const char *s, size_t len)

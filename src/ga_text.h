@@ -13,6 +13,33 @@
  * Returns the number of characters written, excluding the NUL. */
 size_t ga_sanitize(const char *in, size_t inlen, char *out, size_t outlen);
 
+/* Like ga_sanitize, for the `message` text of a server answer, which may
+ * be in any language and may echo contact data back. Copies in (inlen
+ * bytes, may contain NUL, invalid UTF-8, control characters) into out
+ * (outlen bytes incl. the NUL) as printable ASCII:
+ * - 0x20..0x7e kept; a run of whitespace control characters becomes one
+ *   ' '; every other control byte (NUL, ESC, DEL, ...) becomes '?';
+ * - a run of bytes >= 0x80 (a UTF-8 word such as Chinese text, or invalid
+ *   bytes) becomes a single '?' (three Chinese characters and " bound"
+ *   -> "? bound");
+ * - an email address is masked: its local part (the longest run of
+ *   [A-Za-z0-9.!#$%&'*+/=?^_`{|}~-] and non-ASCII before an '@' that is
+ *   followed by a letter, digit or non-ASCII) becomes its first character
+ *   and "***" ("alice@example.com" -> "a***@example.com");
+ * - a digit run is masked: digits joined by gaps of one or two characters
+ *   of " -.()" or a non-ASCII run ("+86 188 1234 5678", "(555) 123-4567",
+ *   "2024-01-15"). A run of 8 or more digits keeps its first 3 and last 2
+ *   digits, a run of 5-7 digits only its last 2, the other digits become
+ *   '*' and the gaps are kept ("18812345678" -> "188******78",
+ *   "+86 188 1234 5678" -> "+86 1** **** **78", "123456" -> "****56").
+ *   Runs of 1-4 digits are kept. A run ends before a group that starts an
+ *   email address.
+ * Masking is decided on the whole input before the output is cut, so a
+ * cut never shows more digits than the full output would. When the output
+ * does not fit it ends in "..." (always NUL-terminated when outlen > 0).
+ * Returns the number of characters written, excluding the NUL. */
+size_t ga_sanitize_message(const char *in, size_t inlen, char *out, size_t outlen);
+
 /* Mask a phone number for display and logs: country code kept, national
  * number shows its first 3 and last 4 digits, the rest as '*'
  * ("+86", "18812345678" -> "+86 188****5678"); numbers of 7 or fewer digits

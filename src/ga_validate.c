@@ -19,7 +19,10 @@
 #define R_PHONE_EMPTY "Type a phone number, like +86 18812345678."
 #define R_PHONE_CHARS "Use digits only, like +86 18812345678."
 #define R_PHONE_PLUS "Put + only once, before the country code."
-#define R_PHONE_CC_SPACE "Put a space after the country code, like +86 188..."
+#define R_PHONE_CC_UNKNOWN "Unknown country code; check the digits after +."
+#define R_PHONE_TRUNK "Type the number without its leading 0."
+#define R_PHONE_NANP "+1 numbers have 10 digits, not starting with 0 or 1."
+#define R_PHONE_CHINA "+86 mobile numbers have 11 digits, starting with 1."
 #define R_PHONE_CC_MISSING "Type the country code right after +, like +86."
 #define R_PHONE_CC_ZERO "A country code never starts with 0."
 #define R_PHONE_NO_CC "Type the number with its country code, like +86."
@@ -49,7 +52,7 @@
 #define R_MENU_NAME "That choice is not offered here."
 #define R_MENU_NONE "There is nothing to choose from."
 
-#define CC_DIGITS_MAX 4
+#define CC_DIGITS_MAX 3
 #define NATIONAL_DIGITS_MIN 5
 #define NATIONAL_DIGITS_MAX 14
 #define E164_DIGITS_MAX 15
@@ -99,6 +102,38 @@ static long check_answer(const char *input, const char **reason)
 
 /* ---- phone numbers ---------------------------------------------------- */
 
+/* ITU-T E.164 assigned country codes (ITU-T Recommendation E.164 and its
+ * list of assigned country codes), as ranges of codes of the same length.
+ * They are prefix-free, so at most one of them begins a digit string.
+ * Left out: spare and reserved codes (379 Vatican, reserved and unused;
+ * 388, 997, 999), and the non-geographic service codes that reach no phone
+ * that takes an SMS (800, 808, 878, 888, 979, 991). Kept: 870 and 881-883
+ * (satellite and international mobile networks). */
+static const struct {
+    unsigned short lo;
+    unsigned short hi;
+} cc_table[] = {
+    {1, 1},     {7, 7},     {20, 20},   {27, 27},   {30, 34},   {36, 36},
+    {39, 41},   {43, 49},   {51, 58},   {60, 66},   {81, 82},   {84, 84},
+    {86, 86},   {90, 95},   {98, 98},   {211, 213}, {216, 216}, {218, 218},
+    {220, 258}, {260, 269}, {290, 291}, {297, 299}, {350, 359}, {370, 378},
+    {380, 383}, {385, 387}, {389, 389}, {420, 421}, {423, 423}, {500, 509},
+    {590, 599}, {670, 670}, {672, 683}, {685, 692}, {850, 850}, {852, 853},
+    {855, 856}, {870, 870}, {880, 883}, {886, 886}, {960, 968}, {970, 977},
+    {992, 996}, {998, 998},
+};
+
+/* Countries whose national numbers can begin with 0 (the 0 is dialled from
+ * abroad too): Italy, Cote d'Ivoire, Benin, Gabon, Congo, San Marino. In
+ * every other country a leading 0 is a trunk prefix, not part of the
+ * number. */
+static const unsigned short cc_keep_zero[] = {39, 225, 229, 241, 242, 378};
+
+#define CC_NANP 1
+#define CC_CHINA 86
+#define NANP_DIGITS 10
+#define CHINA_MOBILE_DIGITS 11
+
 static int is_phone_sep(char c)
 {
     return c == ' ' || c == '-' || c == '.';
@@ -140,48 +175,96 @@ static int phone_chars_ok(const char *s, const char **reason)
     return 0;
 }
 
-/* "+" then 1-4 digits, the first not 0. */
-static int cc_ok(const char *cc)
+static int cc_value_known(unsigned v)
 {
-    size_t n = 0;
-
-    if (!cc || cc[0] != '+' || cc[1] == '0')
-        return 0;
-    for (const char *p = cc + 1; *p; p++, n++)
-        if (!is_digit(*p) || n >= CC_DIGITS_MAX)
-            return 0;
-    return n >= 1;
+    for (size_t i = 0; i < sizeof cc_table / sizeof cc_table[0]; i++)
+        if (v >= cc_table[i].lo && v <= cc_table[i].hi)
+            return 1;
+    return 0;
 }
 
-/* Read "+CC" at the start of s into cc; *rest points after it. */
-static int phone_read_cc(const char *s, char cc[GA_CC_MAX], const char **rest,
-                         const char **reason)
+/* The value of the n (1..CC_DIGITS_MAX) digits at p if they are an
+ * assigned country code (no leading 0), else 0. */
+static unsigned cc_digits_value(const char *p, size_t n)
+{
+    unsigned v = 0;
+
+    if (n == 0 || n > CC_DIGITS_MAX || p[0] == '0')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(p[i]))
+            return 0;
+        v = v * 10 + (unsigned)(p[i] - '0');
+    }
+    return cc_value_known(v) ? v : 0;
+}
+
+int ga_phone_cc_known(const char *cc)
+{
+    size_t len;
+
+    if (!cc || cc[0] != '+')
+        return 0;
+    len = strnlen(cc + 1, CC_DIGITS_MAX + 1);
+    return cc_digits_value(cc + 1, len) != 0;
+}
+
+static int cc_keeps_zero(unsigned cc)
+{
+    for (size_t i = 0; i < sizeof cc_keep_zero / sizeof cc_keep_zero[0]; i++)
+        if (cc == cc_keep_zero[i])
+            return 1;
+    return 0;
+}
+
+/* Read the country code that follows "+" or "00" at p into cc (value in
+ * *ccv); *rest points after it. Digits up to a separator are the country
+ * code as typed; digits with nothing after them are split by the table. */
+static int phone_read_cc(const char *p, char cc[GA_CC_MAX], unsigned *ccv,
+                         const char **rest, const char **reason)
 {
     size_t n = 0;
-    const char *p = s + 1;
+    size_t k = 0;
+    const char *after;
 
     while (is_digit(p[n]))
         n++;
     if (n == 0)
         return reject(reason, R_PHONE_CC_MISSING);
-    if (p[n] == '\0' || n > CC_DIGITS_MAX)
-        return reject(reason, R_PHONE_CC_SPACE);
     if (p[0] == '0')
         return reject(reason, R_PHONE_CC_ZERO);
+    after = p + n + strcspn(p + n, "0123456789");
+    if (*after == '\0') {
+        /* "+8618812345678": no separator, the table splits it */
+        for (k = 1; k <= CC_DIGITS_MAX && k <= n; k++)
+            if ((*ccv = cc_digits_value(p, k)) != 0)
+                break;
+    } else {
+        k = n;
+        *ccv = cc_digits_value(p, k);
+    }
+    if (k > CC_DIGITS_MAX || *ccv == 0)
+        return reject(reason, R_PHONE_CC_UNKNOWN);
     cc[0] = '+';
-    memcpy(cc + 1, p, n);
-    cc[n + 1] = '\0';
-    *rest = p + n;
+    memcpy(cc + 1, p, k);
+    cc[k + 1] = '\0';
+    *rest = p + k;
     return 0;
 }
 
-/* Collect the digits of s into national (5-14 of them). */
-static int phone_read_national(const char *s, size_t cc_digits,
+/* Collect the digits of s into national (at most 14 of them). After an
+ * explicit country code a leading "(0)" (the trunk prefix, as in
+ * "+44 (0)20 ...") is dropped unless the country keeps its 0. */
+static int phone_read_national(const char *s, unsigned ccv, int explicit_cc,
                                char national[GA_NATIONAL_MAX],
                                const char **reason)
 {
     size_t n = 0;
 
+    while (is_phone_sep(*s))
+        s++;
+    if (explicit_cc && !cc_keeps_zero(ccv) && strncmp(s, "(0)", 3) == 0)
+        s += 3;
     for (; *s; s++) {
         if (!is_digit(*s))
             continue;
@@ -192,10 +275,53 @@ static int phone_read_national(const char *s, size_t cc_digits,
     national[n] = '\0';
     if (n == 0)
         return reject(reason, R_PHONE_EMPTY);
+    return 0;
+}
+
+/* The rules a national number of country ccv (ccv_digits long) must meet.
+ * May drop the NANP trunk prefix "1" from national. */
+static int phone_rules(unsigned ccv, size_t ccv_digits,
+                       char national[GA_NATIONAL_MAX], const char **reason)
+{
+    size_t n = strlen(national);
+
+    if (national[0] == '0' && !cc_keeps_zero(ccv))
+        return reject(reason, R_PHONE_TRUNK);
+    if (ccv == CC_NANP) {
+        if (n == NANP_DIGITS + 1 && national[0] == '1') {
+            memmove(national, national + 1, n); /* drop trunk prefix 1 */
+            n--;
+        }
+        if (n != NANP_DIGITS || national[0] < '2')
+            return reject(reason, R_PHONE_NANP);
+    } else if (ccv == CC_CHINA) {
+        if (n != CHINA_MOBILE_DIGITS || national[0] != '1')
+            return reject(reason, R_PHONE_CHINA);
+    }
     if (n < NATIONAL_DIGITS_MIN)
         return reject(reason, R_PHONE_SHORT);
-    if (n + cc_digits > E164_DIGITS_MAX)
+    if (n + ccv_digits > E164_DIGITS_MAX)
         return reject(reason, R_PHONE_LONG);
+    return 0;
+}
+
+/* The country code of the number at s: after "+" or "00" (*explicit_cc
+ * set), or default_cc. */
+static int phone_cc(const char *s, const char *default_cc, char cc[GA_CC_MAX],
+                    unsigned *ccv, int *explicit_cc, const char **rest,
+                    const char **reason)
+{
+    *explicit_cc = 1;
+    if (s[0] == '+')
+        return phone_read_cc(s + 1, cc, ccv, rest, reason);
+    if (s[0] == '0' && s[1] == '0')
+        return phone_read_cc(s + 2, cc, ccv, rest, reason);
+    *explicit_cc = 0;
+    if (!ga_phone_cc_known(default_cc))
+        return reject(reason, R_PHONE_NO_CC);
+    *ccv = cc_digits_value(default_cc + 1, strlen(default_cc + 1));
+    memcpy(cc, default_cc, strlen(default_cc) + 1);
+    *rest = s;
     return 0;
 }
 
@@ -206,6 +332,8 @@ ga_status_t ga_parse_phone(const char *input, const char *default_cc,
     char tmp_cc[GA_CC_MAX] = "";
     char tmp_nat[GA_NATIONAL_MAX] = "";
     const char *rest = input;
+    unsigned ccv = 0;
+    int explicit_cc = 0;
     ga_status_t st = GA_ERR_INPUT;
 
     if (check_answer(input, reason) < 0)
@@ -220,19 +348,10 @@ ga_status_t ga_parse_phone(const char *input, const char *default_cc,
         reject(reason, R_PHONE_EMPTY);
         goto out;
     }
-    if (phone_chars_ok(rest, reason) < 0)
-        goto out;
-    if (*rest == '+') {
-        if (phone_read_cc(rest, tmp_cc, &rest, reason) < 0)
-            goto out;
-    } else {
-        if (!cc_ok(default_cc)) {
-            reject(reason, R_PHONE_NO_CC);
-            goto out;
-        }
-        memcpy(tmp_cc, default_cc, strlen(default_cc) + 1);
-    }
-    if (phone_read_national(rest, strlen(tmp_cc) - 1, tmp_nat, reason) < 0)
+    if (phone_chars_ok(rest, reason) < 0
+        || phone_cc(rest, default_cc, tmp_cc, &ccv, &explicit_cc, &rest, reason) < 0
+        || phone_read_national(rest, ccv, explicit_cc, tmp_nat, reason) < 0
+        || phone_rules(ccv, strlen(tmp_cc) - 1, tmp_nat, reason) < 0)
         goto out;
     memcpy(cc, tmp_cc, sizeof tmp_cc);
     memcpy(national, tmp_nat, sizeof tmp_nat);

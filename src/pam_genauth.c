@@ -28,6 +28,7 @@
 
 #define GA_EXPORT __attribute__((visibility("default")))
 #define GA_USER_MAX 256 /* bytes */
+#define GA_RHOST_SHOWN 64 /* bytes of PAM_RHOST shown in log lines */
 #define GA_ERRBUF 512
 
 /* ---- logging and conversation adapters --------------------------------- */
@@ -181,7 +182,12 @@ static ga_status_t setup(run_t *r, int argc, const char **argv)
         return rc;
     }
     if (ga_http_global_init() != GA_OK) {
-        pam_syslog(r->pamh, LOG_CRIT, "libcurl initialisation failed");
+        /* libcurl would write TLS session secrets to the file the caller's
+         * SSLKEYLOGFILE names, so its presence is refused outright */
+        pam_syslog(r->pamh, LOG_ERR, "%s",
+                   getenv("SSLKEYLOGFILE") ? "SSLKEYLOGFILE is set in the environment: "
+                                             "refusing to run (TLS secrets would be written)"
+                                           : "libcurl initialisation failed");
         return GA_ERR_INTERNAL;
     }
     return ga_client_new(r->cfg, &r->lg, &r->client);
@@ -190,6 +196,7 @@ static ga_status_t setup(run_t *r, int argc, const char **argv)
 static ga_status_t run_flow(run_t *r, const char *user)
 {
     const void *rhost = NULL, *authtok = NULL;
+    char rhost_shown[GA_RHOST_SHOWN];
     conv_ctx_t cc = {r->pamh, (r->flags & PAM_SILENT) != 0};
     ga_ui_t ui = {conv_prompt, conv_info, conv_error, &cc};
     ga_api_ops_t ops;
@@ -212,7 +219,12 @@ static ga_status_t run_flow(run_t *r, const char *user)
     env.ui = &ui;
     env.api = &ops;
     env.user = user;
-    env.rhost = rhost && ga_is_ip_literal(rhost) ? rhost : NULL;
+    /* shown in log lines only, sanitised; sent to GenAuth only when it is an
+     * IP literal (ga_client_set_end_user_ip above) */
+    rhost_shown[0] = '\0';
+    if (rhost)
+        (void)ga_sanitize(rhost, strnlen(rhost, 1024), rhost_shown, sizeof rhost_shown);
+    env.rhost = rhost_shown;
     env.initial_password = authtok;
     env.use_first_pass = r->args.use_first_pass;
     env.step = r->args.step;

@@ -232,7 +232,9 @@ static int scripted_answer(driver_t *d, char **resp)
 static int terminal_answer(driver_t *d, int echo, char **resp)
 {
     struct termios old, quiet;
-    char buf[1024];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
     int tty = isatty(STDIN_FILENO);
 
     (void)d;
@@ -243,18 +245,18 @@ static int terminal_answer(driver_t *d, int echo, char **resp)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     } else
         tty = 0;
-    if (!fgets(buf, sizeof buf, stdin)) {
-        if (tty)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-        return -1; /* EOF or Ctrl-D: like a dropped connection */
-    }
+    n = getline(&line, &cap, stdin); /* any length: the module judges it */
     if (tty) {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-        fputc('\n', stderr);
+        if (n >= 0)
+            fputc('\n', stderr);
     }
-    buf[strcspn(buf, "\r\n")] = '\0';
-    *resp = strdup(buf);
-    memset(buf, 0, sizeof buf);
+    if (n < 0) {
+        free(line);
+        return -1; /* EOF or Ctrl-D: like a dropped connection */
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    *resp = line;
     return 0;
 }
 

@@ -275,6 +275,31 @@ class Enrollment(PamCase):
         self.assertEqual(res.prompts, [])
         self.assertEqual(len(self.calls(SIGNIN)), 1)
 
+    def test_every_password_refusal_is_logged(self):
+        cases = (("@empty", PAM_AUTH_ERR, "no password given (empty answer)"),
+                 ("@null", PAM_CONV_ERR, "no password given (conversation ended)"),
+                 ("@raw:61096263", PAM_AUTH_ERR, "control characters: not sent"),
+                 ("@long:5000", PAM_AUTH_ERR, "over-long"))
+        for answer, rc, words in cases:
+            with self.subTest(answer=answer):
+                res = self.login(answer)
+                self.assertRc(res, rc)
+                self.assertIn(words, res.syslog)
+                self.assertEqual(self.calls(SIGNIN), [])
+
+    def test_over_long_identifier_is_refused_and_logged(self):
+        self.write_config(login_format="%u@" + "d" * 100 + ".example")
+        res = self.login("pw", user="u" * 250)
+        self.assertRc(res, PAM_AUTH_ERR)
+        self.assertIn("would be longer than 320 bytes", res.syslog)
+        self.assertEqual(self.calls(), [])
+
+    def test_host_name_rhost_is_logged_not_sent(self):
+        res = self.login("wrong", rhost="client.example.net")
+        self.assertRc(res, PAM_AUTH_ERR)
+        self.assertIn("user alice from client.example.net: GenAuth sign-in failed", res.syslog)
+        self.assertNotIn("x-real-ip", self.calls(SIGNIN)[0]["headers"])
+
     def test_conversation_error_at_menu_sends_nothing(self):
         res = self.login("alice-pw", "@conv-err")
         self.assertRc(res, PAM_CONV_ERR)

@@ -98,6 +98,40 @@ class Faults(PamCase):
         self.assertRc(res, PAM_SUCCESS)
         self.assertIn("Wrong code. 2 tries left.", res.stdout)
 
+    def test_bind_refusals_that_are_not_wrong_codes(self):
+        # 409 "already bound", 401, 403: not the user's code, not counted
+        for status in (409, 401, 403):
+            with self.subTest(status=status):
+                self.emu.reset()
+                self.emu.add_users([{"username": "alice", "password": "alice-pw",
+                                     "factors": []}])
+                self.emu.fault(BIND, "error", count=1, statusCode=status,
+                               message="factor already bound")
+                res = self.login("alice-pw", "1", "18812345678", "@code")
+                self.assertRc(res, PAM_AUTH_ERR)
+                self.assertNotIn("Wrong code", res.stdout)
+                self.assertIn("GenAuth did not accept the code. Contact your administrator "
+                              "if this persists.", res.errors)
+                self.assertIn("GenAuth refused the binding: statusCode %d" % status, res.syslog)
+
+    def test_signin_refusals_are_logged(self):
+        for status, words in ((499, "refused"), (418, "refused"), (429, "throttled")):
+            with self.subTest(status=status):
+                self.emu.clear_faults()
+                self.emu.fault(SIGNIN, "error", statusCode=status, message="nope")
+                res = self.login("alice-pw")
+                self.assertRc(res, PAM_AUTH_ERR)
+                self.assertIn("GenAuth %s the sign-in: statusCode %d" % (words, status),
+                              res.syslog)
+                self.assertTrue(res.errors, repr(res))
+
+    def test_tls_failure_names_the_cause(self):
+        self.write_config(ca_file=os.path.join(os.path.dirname(self.emu.ca_file),
+                                               "wrongca.pem"))
+        res = self.login("alice-pw")
+        self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
+        self.assertRegex(res.syslog, r"GenAuth unavailable \(tls\) at signin: .*certificate")
+
     def test_extra_fields_are_accepted(self):
         self.emu.fault("*", "extra_fields")
         res = self.login("alice-pw", "1", "18812345678", "@code")
@@ -160,7 +194,8 @@ class Faults(PamCase):
         self.emu.fault("*", "slow", seconds=2)
         res = self.login("alice-pw")
         self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
-        self.assertIn("(timeout)", res.syslog)
+        self.assertIn("GenAuth unavailable (total_timeout reached) at list-enrolled-factors",
+                      res.syslog)
         self.assertLess(res.elapsed, (3 + 2) * SLOW)
         self.assertEqual(res.syslog.count("GenAuth unavailable ("), 1)
 
@@ -262,10 +297,15 @@ class BadConfig(PamCase):
         self.assertNotIn("emu-app-secret", res.syslog)
 
     def test_group_or_world_readable_config(self):
-        for mode in (0o640, 0o604, 0o644, 0o660, 0o666):
+        for mode in (0o640, 0o604, 0o644, 0o660, 0o666, 0o711, 0o601):
             with self.subTest(mode=oct(mode)):
                 self.write_config(mode=mode, failmode="safe")
                 self.check_refused(self.login("alice-pw"), "group or others")
+
+    def test_hard_linked_config(self):
+        real = self.write_config()
+        os.link(real, real + ".other-name")
+        self.check_refused(self.login("alice-pw"), "has more than one hard link")
 
     def test_symlinked_config(self):
         real = self.write_config()
