@@ -160,6 +160,249 @@ START_TEST(test_sanitize_reads_only_inlen)
 }
 END_TEST
 
+/* ---- ga_sanitize_message ------------------------------------------------- */
+
+/* Sanitise a message literal (embedded NULs count) into a buffer. */
+#define MSG(lit, buf, outlen) ga_sanitize_message((lit), sizeof(lit) - 1, (buf), (outlen))
+
+/* UTF-8 Chinese words used below. */
+#define ZH_PHONE "\xe6\x89\x8b\xe6\x9c\xba\xe5\x8f\xb7"              /* phone number */
+#define ZH_BOUND "\xe5\xb7\xb2\xe8\xa2\xab\xe7\xbb\x91\xe5\xae\x9a"  /* already bound */
+#define ZH_EMAIL "\xe9\x82\xae\xe7\xae\xb1"                          /* mailbox */
+#define ZH_COMMA "\xef\xbc\x8c"                                      /* full-width comma */
+#define ZH_SPACE "\xe3\x80\x80"                                      /* ideographic space */
+#define ZH_NAME "\xe5\xbc\xa0\xe4\xb8\x89"                           /* Zhang San */
+
+static const struct {
+    const char *in;
+    const char *want;
+} msgs[] = {
+    /* plain ASCII stays */
+    {"Phone number already bound", "Phone number already bound"},
+    {"retry in 60 seconds", "retry in 60 seconds"},
+    {"Error 500 (code 2021)", "Error 500 (code 2021)"},
+    {"", ""},
+    /* non-ASCII: one '?' per run */
+    {ZH_PHONE ZH_BOUND, "?"},
+    {ZH_PHONE ZH_COMMA ZH_BOUND, "?"},
+    {"user " ZH_NAME " bound", "user ? bound"},
+    {ZH_PHONE ": " ZH_BOUND "!", "?: ?!"},
+    {"caf\xc3\xa9 ok", "caf? ok"},
+    {"\xff\xfe\xfd", "?"},
+    {"a\xff" "b\xc3", "a?b?"},
+    /* controls as in ga_sanitize */
+    {"a\r\n\tb", "a b"},
+    {"\x1b[2Jx\x7f", "?[2Jx?"},
+    /* phone numbers and other long digit runs */
+    {"18812345678", "188******78"},
+    {"Phone 18812345678 is bound", "Phone 188******78 is bound"},
+    {"+86 188 1234 5678", "+86 1** **** **78"},
+    {"+86-188-1234-5678", "+86-1**-****-**78"},
+    {"+86 18812345678", "+86 1********78"},
+    {"(555) 123-4567", "(555) ***-**67"},
+    {"202.555.0100", "202.***.**00"},
+    {"123  456  78", "123  ***  78"},
+    {ZH_PHONE "18812345678" ZH_BOUND, "?188******78?"},
+    {ZH_PHONE " 18812345678 " ZH_BOUND, "? 188******78 ?"},
+    {"188" ZH_SPACE "1234" ZH_SPACE "5678", "188?****?**78"},
+    {"188\r\n1234\t5678", "188 **** **78"},
+    {"2024-01-15", "202*-**-15"},
+    {"code 123456 sent", "code ****56 sent"},
+    {"12345", "***45"},
+    {"1234567", "*****67"},
+    {"12345678", "123***78"},
+    {"1234", "1234"},
+    {"1 2 3 4 5", "* * * 4 5"},
+    {"12 - 345", "12 - 345"},
+    {"12, 345", "12, 345"},
+    {"ab12345678cd", "ab123***78cd"},
+    {"\x1b[31m18812345678\x1b[0m", "?[31m188******78?[0m"},
+    {"id 1234567890123456789012345", "id 123********************45"},
+    /* email addresses */
+    {"alice@example.com", "a***@example.com"},
+    {"Email alice@example.com is bound", "Email a***@example.com is bound"},
+    {"<bob.smith+tag@mail.example.co.uk>", "<b***@mail.example.co.uk>"},
+    {"13812345678@163.com", "1***@163.com"},
+    {"x@12345678.com", "x***@123***78.com"},
+    {ZH_NAME "@example.com", "?***@example.com"},
+    {ZH_EMAIL "alice@example.com" ZH_BOUND, "?***@example.com?"},
+    {ZH_EMAIL ": alice@example.com" ZH_BOUND, "?: a***@example.com?"},
+    {"a@" ZH_NAME ".cn", "a***@?.cn"},
+    {"a@b", "a***@b"},
+    {"a@b@c.com", "a***@b***@c.com"},
+    {"user@", "user@"},
+    {"user@ x", "user@ x"},
+    {"@example.com", "@example.com"},
+    {"mail to:alice@x.io.", "mail to:a***@x.io."},
+    {"12 34567890@x.com", "12 3***@x.com"},
+    {"12345-6789@x.com", "1***@x.com"},
+    /* everything at once */
+    {"Send to +86 18812345678 or alice@example.com failed" ZH_COMMA "retry",
+     "Send to +86 1********78 or a***@example.com failed?retry"},
+    {ZH_PHONE " +86 188 1234 5678 " ZH_BOUND ", " ZH_EMAIL " bob@example.org",
+     "? +86 1** **** **78 ?, ? b***@example.org"},
+};
+
+START_TEST(test_message_table)
+{
+    char out[256];
+    size_t n;
+
+    memset(out, 'Z', sizeof out);
+    n = ga_sanitize_message(msgs[_i].in, strlen(msgs[_i].in), out, sizeof out);
+    ck_assert_str_eq(out, msgs[_i].want);
+    ck_assert_uint_eq(n, strlen(msgs[_i].want));
+}
+END_TEST
+
+START_TEST(test_message_nul_inside)
+{
+    char out[64];
+
+    /* NUL is a control byte: '?', and the rest is still read */
+    ck_assert_uint_eq(MSG("a\0b 18812345678", out, sizeof out), 15);
+    ck_assert_str_eq(out, "a?b 188******78");
+}
+END_TEST
+
+/* The masked message cut to every smaller buffer: never a digit that the
+ * full masked message does not show at that place, and ga_sanitize's "..."
+ * rule. */
+START_TEST(test_message_cut)
+{
+    static const char in[] = "Phone +86 18812345678, mail alice@example.com, "
+                             ZH_BOUND " 2024-01-15";
+    char full[256];
+    char out[256];
+    size_t flen = MSG(in, full, sizeof full);
+
+    ck_assert_str_eq(full, "Phone +86 1********78, mail a***@example.com, ? "
+                           "202*-**-15");
+    for (size_t outlen = 1; outlen <= flen; outlen++) {
+        size_t cap = outlen - 1;
+        size_t n = MSG(in, out, outlen);
+
+        ck_assert_uint_eq(n, cap);
+        ck_assert_uint_eq(strlen(out), cap);
+        if (cap >= 3) {
+            ck_assert_int_eq(strncmp(out, full, cap - 3), 0);
+            ck_assert_str_eq(out + cap - 3, "...");
+        } else {
+            ck_assert_int_eq(strncmp(out, full, cap), 0);
+        }
+        ck_assert_ptr_null(strstr(out, "8812345"));
+        ck_assert_ptr_null(strstr(out, "alice"));
+    }
+    ck_assert_uint_eq(MSG(in, out, flen + 1), flen);
+    ck_assert_str_eq(out, full);
+}
+END_TEST
+
+START_TEST(test_message_args)
+{
+    char out[8] = "junk";
+
+    ck_assert_uint_eq(ga_sanitize_message("abc", 0, out, sizeof out), 0);
+    ck_assert_str_eq(out, "");
+    strcpy(out, "junk");
+    ck_assert_uint_eq(ga_sanitize_message(NULL, 5, out, sizeof out), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_uint_eq(ga_sanitize_message("abc", 3, NULL, 8), 0);
+    strcpy(out, "junk");
+    ck_assert_uint_eq(ga_sanitize_message("abc", 3, out, 0), 0);
+    ck_assert_str_eq(out, "junk");
+    ck_assert_uint_eq(ga_sanitize_message("abc", 3, out, 1), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_uint_eq(ga_sanitize_message("12345678", 8, out, 3), 2);
+    ck_assert_str_eq(out, "12");
+    ck_assert_uint_eq(ga_sanitize_message("12345678", 8, out, 4), 3);
+    ck_assert_str_eq(out, "...");
+}
+END_TEST
+
+START_TEST(test_message_reads_only_inlen)
+{
+    /* No NUL terminator, and a run or an address cut by inlen:
+     * valgrind/ASan would flag a read past inlen. */
+    char *in = malloc(11);
+    char out[32];
+
+    ck_assert_ptr_nonnull(in);
+    memcpy(in, "18812345678", 11);
+    ck_assert_uint_eq(ga_sanitize_message(in, 11, out, sizeof out), 11);
+    ck_assert_str_eq(out, "188******78");
+    ck_assert_uint_eq(ga_sanitize_message(in, 5, out, sizeof out), 5);
+    ck_assert_str_eq(out, "***12");
+    memcpy(in, "ab@c\xe4\xb8", 6);
+    ck_assert_uint_eq(ga_sanitize_message(in, 6, out, sizeof out), 7);
+    ck_assert_str_eq(out, "a***@c?");
+    ck_assert_uint_eq(ga_sanitize_message(in, 3, out, sizeof out), 3);
+    ck_assert_str_eq(out, "ab@");
+    free(in);
+}
+END_TEST
+
+/* Without non-ASCII bytes, digit runs of 5+ or '@' it is ga_sanitize. */
+START_TEST(test_message_like_sanitize)
+{
+    static const char in[] = "Too many requests (429): wait 60 s.\r\n\t\x1b[0m"
+                             " {\"a\": [1, 2, 3]} ~!#$%^&*_+=|\\/<>?";
+    char a[128];
+    char b[128];
+
+    for (size_t outlen = 1; outlen <= sizeof a; outlen++) {
+        ck_assert_uint_eq(ga_sanitize_message(in, sizeof in - 1, a, outlen),
+                          ga_sanitize(in, sizeof in - 1, b, outlen));
+        ck_assert_str_eq(a, b);
+    }
+}
+END_TEST
+
+/* Long hostile messages of the shapes that rescan: bounded output, done
+ * in linear time (the test timeout catches a quadratic scan). */
+START_TEST(test_message_hostile_long)
+{
+    static const char *const unit[] = {"1", "1 ", "1-", "a", "a ", "a-1 ",
+                                       "\xe4\xb8\xad", "1\xe4\xb8\xad",
+                                       "a@", "@a", "1 a", ".", "(1) "};
+    size_t len = 512 * 1024;
+    char *in = malloc(len);
+    char *big = malloc(len + 8);
+    char out[GA_MASKED_MAX];
+
+    ck_assert_ptr_nonnull(in);
+    ck_assert_ptr_nonnull(big);
+    for (size_t u = 0; u < sizeof unit / sizeof unit[0]; u++) {
+        size_t ulen = strlen(unit[u]);
+        size_t n;
+
+        for (size_t i = 0; i < len; i++)
+            in[i] = unit[u][i % ulen];
+        /* all of it, into a buffer that holds it */
+        n = ga_sanitize_message(in, len, big, len + 8);
+        ck_assert_uint_eq(strlen(big), n);
+        ck_assert_uint_le(n, len + 3 * (len / 2));
+        n = ga_sanitize_message(in, len, out, sizeof out);
+        ck_assert_uint_eq(strlen(out), n);
+        if (u == 6) { /* one run of non-ASCII bytes */
+            ck_assert_str_eq(out, "?");
+            continue;
+        }
+        ck_assert_uint_eq(n, sizeof out - 1);
+        ck_assert_str_eq(out + n - 3, "...");
+        for (size_t i = 0; i < n; i++)
+            ck_assert(out[i] >= 0x20 && out[i] <= 0x7e);
+    }
+    /* one digit run of 512 KiB: its first 3 digits, then stars */
+    memset(in, '7', len);
+    ga_sanitize_message(in, len, out, sizeof out);
+    ck_assert_int_eq(strncmp(out, "777****", 7), 0);
+    ck_assert_ptr_null(strchr(out + 3, '7'));
+    free(big);
+    free(in);
+}
+END_TEST
+
 /* ---- ga_mask_phone -------------------------------------------------------- */
 
 static const struct {
@@ -434,6 +677,16 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_sanitize_tiny_outlen);
     tcase_add_test(tc, test_sanitize_empty_and_null);
     tcase_add_test(tc, test_sanitize_reads_only_inlen);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("message");
+    tcase_add_loop_test(tc, test_message_table, 0, N(msgs));
+    tcase_add_test(tc, test_message_nul_inside);
+    tcase_add_test(tc, test_message_cut);
+    tcase_add_test(tc, test_message_args);
+    tcase_add_test(tc, test_message_reads_only_inlen);
+    tcase_add_test(tc, test_message_like_sanitize);
+    tcase_add_test(tc, test_message_hostile_long);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("mask");

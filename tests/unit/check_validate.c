@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,16 +55,62 @@ static const struct {
     {"202.555.0100", "+1", "+1", "2025550100"},
     {"+44 7911 123456", "+86", "+44", "7911123456"},
     {"+852 1234 5678", "+86", "+852", "12345678"},
-    {"+1234 56789", "+86", "+1234", "56789"},
-    {"12345", "+86", "+86", "12345"},
     {"+7 12345678901234", "+86", "+7", "12345678901234"},
-    {"+86 1234567890123", "+86", "+86", "1234567890123"},
     {"  +86 188 1234 5678  ", "+86", "+86", "18812345678"},
     {"+86(188)12345678", "+1", "+86", "18812345678"},
     {"+33 6 12 34 56 78", "+86", "+33", "612345678"},
-    {"555 1234", "+1234", "+1234", "5551234"},
+    /* no separator after the country code: the E.164 table splits it */
+    {"+8618812345678", "+1", "+86", "18812345678"},
+    {"+8618812345678 ", "+1", "+86", "18812345678"},
+    {"+12025550100", "+86", "+1", "2025550100"},
+    {"+447911123456", "+86", "+44", "7911123456"},
+    {"+79123456789", "+86", "+7", "9123456789"},
+    {"+85212345678", "+86", "+852", "12345678"},
+    {"+85366123456", "+86", "+853", "66123456"},
+    {"+886912345678", "+86", "+886", "912345678"},
+    {"+2348031234567", "+86", "+234", "8031234567"},
+    {"+27821234567", "+86", "+27", "821234567"},
+    {"+3531234567", "+86", "+353", "1234567"},
+    {"+35612345678", "+86", "+356", "12345678"},
+    {"+4915123456789", "+86", "+49", "15123456789"},
+    {"+38344123456", "+86", "+383", "44123456"},
+    {"+9989012345678", "+86", "+998", "9012345678"},
+    {"+5511912345678", "+86", "+55", "11912345678"},
+    {"+59899123456", "+86", "+598", "99123456"},
+    {"+61412345678", "+86", "+61", "412345678"},
+    {"+6421234567", "+86", "+64", "21234567"},
+    {"+6799123456", "+86", "+679", "9123456"},
+    {"+919812345678", "+86", "+91", "9812345678"},
+    {"+971501234567", "+86", "+971", "501234567"},
+    {"+8821612345678", "+86", "+882", "1612345678"},
+    {"+29012345", "+86", "+290", "12345"},
+    /* "00" international prefix */
+    {"0086 188 1234 5678", "+1", "+86", "18812345678"},
+    {"008618812345678", "+1", "+86", "18812345678"},
+    {"001 202 555 0100", "+86", "+1", "2025550100"},
+    {"0044-7911-123456", "+86", "+44", "7911123456"},
+    {"  0086 18812345678", "+86", "+86", "18812345678"},
+    /* trunk prefixes */
+    {"+44 (0)7911 123456", "+86", "+44", "7911123456"},
+    {"+44(0)7911 123456", "+86", "+44", "7911123456"},
+    {"0049 (0)30 1234567", "+86", "+49", "301234567"},
+    {"+39 06 1234 5678", "+86", "+39", "0612345678"},
+    {"+39 (0)6 1234 5678", "+86", "+39", "0612345678"},
+    {"+225 07 12 34 56 78", "+86", "+225", "0712345678"},
+    {"+2250712345678", "+86", "+225", "0712345678"},
+    {"+242 06 123 4567", "+86", "+242", "061234567"},
+    {"+378 0549 123456", "+86", "+378", "0549123456"},
+    {"1 202 555 0100", "+1", "+1", "2025550100"},
+    {"+1 1 202 555 0100", "+86", "+1", "2025550100"},
+    {"+112025550100", "+86", "+1", "2025550100"},
+    /* default country codes other than +86 and +1 */
+    {"7911 123456", "+44", "+44", "7911123456"},
+    {"555 1234", "+852", "+852", "5551234"},
+    {"12345", "+44", "+44", "12345"},
+    {"12345678901234", "+7", "+7", "12345678901234"},
+    {"1234567890123", "+44", "+44", "1234567890123"},
+    {"612345678901", "+852", "+852", "612345678901"},
 };
-
 START_TEST(test_phone_ok)
 {
     char cc[GA_CC_MAX] = "junk";
@@ -87,6 +134,9 @@ static const struct {
     {"   ", "+86", "Type a phone number"},
     {"- - -", "+86", "Type a phone number"},
     {"+86 ---", "+86", "Type a phone number"},
+    {"+86", "+86", "Type a phone number"},
+    {"+1 ", "+86", "Type a phone number"},
+    {"0086", "+1", "Type a phone number"},
     {"+86 188 abcd 5678", "+86", "digits only"},
     {"188-CALL-NOW", "+86", "digits only"},
     {"188/1234/5678", "+86", "digits only"},
@@ -94,29 +144,87 @@ static const struct {
     {"+86 +188 1234", "+86", "+ only once"},
     {"188+12345678", "+86", "+ only once"},
     {"++86 188 1234 5678", "+86", "+ only once"},
+    {"00+86 188 1234 5678", "+86", "+ only once"},
     {"+0 1881234567", "+86", "never starts with 0"},
     {"+086 188 1234 5678", "+86", "never starts with 0"},
-    {"+8618812345678", "+86", "space after the country code"},
-    {"+86", "+86", "space after the country code"},
-    {"+12345 6789012", "+86", "space after the country code"},
+    {"00086 188 1234 5678", "+86", "never starts with 0"},
     {"+ 86 188 1234 5678", "+86", "country code right after +"},
     {"+", "+86", "country code right after +"},
     {"+(86) 188 1234 5678", "+86", "country code right after +"},
-    {"1234", "+86", "too short"},
-    {"+86 1234", "+86", "too short"},
-    {"123456789012345", "+1", "too long"},
-    {"+861 12345678901234", "+86", "too long"},
+    {"00 86 188 1234 5678", "+86", "country code right after +"},
+    /* unknown country codes, typed or split by the table */
+    {"+999 1234 5678", "+86", "Unknown country code"},
+    {"+99912345678", "+86", "Unknown country code"},
+    {"0099912345678", "+86", "Unknown country code"},
+    {"+861 12345678901234", "+86", "Unknown country code"},
+    {"+861 8812345678", "+86", "Unknown country code"},
+    {"+86188 1234 5678", "+86", "Unknown country code"},
+    {"+8 618812345678", "+86", "Unknown country code"},
+    {"+85 2 1234 5678", "+86", "Unknown country code"},
+    {"+1234 56789", "+86", "Unknown country code"},
+    {"+12345 6789012", "+86", "Unknown country code"},
+    {"+800 1234 5678", "+86", "Unknown country code"},
+    {"+80012345678", "+86", "Unknown country code"},
+    {"+379 06 698 12345", "+86", "Unknown country code"},
+    {"+388 1234 5678", "+86", "Unknown country code"},
+    {"+424 1234 5678", "+86", "Unknown country code"},
+    {"+28 1234 5678", "+86", "Unknown country code"},
+    {"+2", "+86", "Unknown country code"},
+    {"+21012345678", "+86", "Unknown country code"},
+    {"+69912345678", "+86", "Unknown country code"},
+    /* +86: mainland China mobile numbers */
+    {"+86 12345", "+1", "11 digits, starting with 1"},
+    {"+86 1881234567", "+1", "11 digits, starting with 1"},
+    {"+86 188123456789", "+1", "11 digits, starting with 1"},
+    {"+86 28812345678", "+1", "11 digits, starting with 1"},
+    {"+86 1234567890123", "+86", "11 digits, starting with 1"},
+    {"12345", "+86", "11 digits, starting with 1"},
+    {"1881234567", "+86", "11 digits, starting with 1"},
+    {"+8610 1234 5678", "+86", "Unknown country code"},
+    {"+861012345678", "+1", "11 digits, starting with 1"},
+    /* +1: NANP */
+    {"+1 202 555 010", "+86", "10 digits, not starting with 0 or 1"},
+    {"+1 202 555 01000", "+86", "10 digits, not starting with 0 or 1"},
+    {"+1 102 555 0100", "+86", "10 digits, not starting with 0 or 1"},
+    {"+1 1 102 555 0100", "+86", "10 digits, not starting with 0 or 1"},
+    {"+1 11 202 555 0100", "+86", "10 digits, not starting with 0 or 1"},
+    {"555 1234", "+1", "10 digits, not starting with 0 or 1"},
+    {"+1202555010", "+86", "10 digits, not starting with 0 or 1"},
+    /* a leading trunk 0 */
+    {"+44 07911 123456", "+86", "without its leading 0"},
+    {"004407911123456", "+86", "without its leading 0"},
+    {"07911 123456", "+44", "without its leading 0"},
+    {"+44 (0)07911 123456", "+86", "without its leading 0"},
+    {"+1 0202 555 0100", "+86", "without its leading 0"},
+    {"+86 018812345678", "+1", "without its leading 0"},
+    {"018812345678", "+86", "without its leading 0"},
+    {"+49 0 30 1234567", "+86", "without its leading 0"},
+    {"(0)7911 123456", "+44", "without its leading 0"},
+    /* E.164 bounds elsewhere */
+    {"1234", "+44", "too short"},
+    {"+44 1234", "+86", "too short"},
+    {"+852 1234", "+86", "too short"},
+    {"123456789012345", "+44", "too long"},
+    {"+852 6123456789012", "+86", "too long"},
+    {"+7 123456789012345", "+86", "too long"},
+    /* parentheses */
     {"+1 (202 555-0100", "+86", "parentheses"},
     {"+1 202) 555-0100", "+86", "parentheses"},
     {"(555)(123) 4567", "+1", "parentheses"},
     {"() 1234567", "+1", "parentheses"},
     {"( 555) 1234567", "+1", "parentheses"},
     {")555( 1234567", "+1", "parentheses"},
+    /* the default country code must be an assigned one */
     {"18812345678", NULL, "with its country code"},
+    {"18812345678", "", "with its country code"},
     {"18812345678", "86", "with its country code"},
     {"18812345678", "+0", "with its country code"},
+    {"18812345678", "+086", "with its country code"},
     {"18812345678", "+12345", "with its country code"},
+    {"18812345678", "+1234", "with its country code"},
+    {"18812345678", "+999", "with its country code"},
     {"18812345678", "+8a", "with its country code"},
+    {"18812345678", "+86 ", "with its country code"},
     {"+86 188\t1234 5678", "+86", "control characters"},
     {"+86 188 1234 5678\n", "+86", "control characters"},
     {"+86 188 1234 5678\r", "+86", "control characters"},
@@ -166,6 +274,78 @@ START_TEST(test_phone_args)
     ck_assert_int_eq(ga_parse_phone("188 1234 5678", "+86", cc, national, NULL),
                      GA_OK);
     free(huge);
+}
+END_TEST
+
+static const char *const cc_yes[] = {
+    "+1",   "+7",   "+20",  "+27",  "+30",  "+34",  "+36",  "+39",  "+40",  "+41",
+    "+43",  "+44",  "+49",  "+51",  "+58",  "+60",  "+66",  "+81",  "+82",  "+84",
+    "+86",  "+90",  "+95",  "+98",  "+211", "+212", "+213", "+216", "+218", "+220",
+    "+225", "+234", "+258", "+260", "+269", "+290", "+291", "+297", "+299", "+350",
+    "+353", "+359", "+370", "+378", "+380", "+383", "+385", "+387", "+389", "+420",
+    "+421", "+423", "+500", "+509", "+590", "+599", "+670", "+672", "+683", "+685",
+    "+692", "+850", "+852", "+853", "+855", "+856", "+870", "+880", "+881", "+882",
+    "+883", "+886", "+960", "+968", "+970", "+977", "+992", "+996", "+998",
+};
+
+static const char *const cc_no[] = {
+    "+0",   "+2",   "+3",   "+8",   "+9",   "+10",  "+11",  "+19",  "+21",  "+28",
+    "+35",  "+37",  "+38",  "+42",  "+50",  "+59",  "+67",  "+80",  "+83",  "+85",
+    "+87",  "+88",  "+89",  "+96",  "+97",  "+99",  "+210", "+214", "+215", "+217",
+    "+219", "+259", "+280", "+289", "+292", "+296", "+379", "+384", "+388", "+422",
+    "+424", "+429", "+671", "+684", "+693", "+699", "+800", "+801", "+808", "+851",
+    "+854", "+857", "+871", "+874", "+878", "+884", "+887", "+888", "+889", "+890",
+    "+969", "+978", "+979", "+990", "+991", "+997", "+999", "+861", "+440", "+1234",
+    "+086", "86",   "",     "+",    "++86", "+86 ", " +86", "+8a",  "+١",   "+4",
+};
+
+START_TEST(test_cc_yes)
+{
+    ck_assert_msg(ga_phone_cc_known(cc_yes[_i]), "%s", cc_yes[_i]);
+}
+END_TEST
+
+START_TEST(test_cc_no)
+{
+    ck_assert_msg(!ga_phone_cc_known(cc_no[_i]), "%s", cc_no[_i]);
+}
+END_TEST
+
+/* The table is prefix-free (what splitting "+CCNNN..." relies on), every
+ * code is 1-3 digits, and zone by zone it holds what E.164 assigns. */
+START_TEST(test_cc_table_shape)
+{
+    char cc[8];
+    int count[10] = {0};
+    int total = 0;
+
+    ck_assert(!ga_phone_cc_known(NULL));
+    for (int v = 1; v <= 9999; v++) {
+        snprintf(cc, sizeof cc, "+%d", v);
+        if (!ga_phone_cc_known(cc))
+            continue;
+        ck_assert_int_lt(v, 1000);
+        total++;
+        count[cc[1] - '0']++;
+        /* no proper prefix of a known code is known */
+        for (size_t k = 2; k < strlen(cc); k++) {
+            char pre[8];
+            memcpy(pre, cc, k);
+            pre[k] = '\0';
+            ck_assert_msg(!ga_phone_cc_known(pre), "%s is a prefix of %s", pre, cc);
+        }
+    }
+    /* zone 1: NANP; zone 7: Russia and Kazakhstan */
+    ck_assert_int_eq(count[1], 1);
+    ck_assert_int_eq(count[7], 1);
+    ck_assert_int_eq(count[2], 2 + 3 + 1 + 1 + 39 + 10 + 2 + 3); /* 61 */
+    ck_assert_int_eq(count[3], 5 + 1 + 1 + 10 + 9 + 4 + 3 + 1);  /* 34 */
+    ck_assert_int_eq(count[4], 9 + 3);
+    ck_assert_int_eq(count[5], 8 + 10 + 10);
+    ck_assert_int_eq(count[6], 7 + 1 + 12 + 8);
+    ck_assert_int_eq(count[8], 4 + 1 + 2 + 2 + 1 + 4 + 1);
+    ck_assert_int_eq(count[9], 7 + 9 + 8 + 5 + 1);
+    ck_assert_int_eq(total, 61 + 34 + 12 + 28 + 28 + 15 + 30 + 2); /* 210 */
 }
 END_TEST
 
@@ -476,6 +656,9 @@ static Suite *validate_suite(void)
     tcase_add_loop_test(tc, test_phone_ok, 0, N(phone_ok));
     tcase_add_loop_test(tc, test_phone_bad, 0, N(phone_bad));
     tcase_add_test(tc, test_phone_args);
+    tcase_add_loop_test(tc, test_cc_yes, 0, N(cc_yes));
+    tcase_add_loop_test(tc, test_cc_no, 0, N(cc_no));
+    tcase_add_test(tc, test_cc_table_shape);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("email");
