@@ -18,6 +18,7 @@
 #include "ga_config.h"
 #include "ga_factor.h"
 #include "ga_text.h"
+#include "ga_validate.h"
 
 #define APP_ID_MAX 128
 #define APP_SECRET_MAX 256
@@ -302,6 +303,10 @@ ga_status_t ga_cfg_apply_phone_cc(struct parse *p, const struct key_def *d,
     if (v[0] != '+' || len < 2 || len > 5 || !all_in(v + 1, '0', '9')) {
         ga_cfg_quote(v, q);
         return bad(p, d, "must be \"+\" and 1 to 4 digits, not \"%s\"", q);
+    }
+    if (!ga_phone_cc_known(v)) {
+        ga_cfg_quote(v, q);
+        return bad(p, d, "\"%s\" is not an assigned country calling code (ITU-T E.164)", q);
     }
     return store(&cfg->phone_country_code, v);
 }

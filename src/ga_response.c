@@ -156,7 +156,9 @@ static ga_status_t open_envelope(const char *body, size_t len, long http_status,
     if ((msg = member(root, "message")) && json_object_is_type(msg, json_type_string)) {
         env->raw_msg = json_object_get_string(msg);
         env->raw_msg_len = (size_t)json_object_get_string_len(msg);
-        (void)ga_sanitize(env->raw_msg, env->raw_msg_len, err->message, sizeof err->message);
+        /* shown and logged: printable ASCII, digit runs and emails masked */
+        (void)ga_sanitize_message(env->raw_msg, env->raw_msg_len, err->message,
+                                  sizeof err->message);
     }
     env->root = root;
     env->data = member(root, "data");

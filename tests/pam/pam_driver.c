@@ -79,8 +79,12 @@ __attribute__((format(printf, 2, 0))) static void capture(int prio, const char *
 /* libpam calls the fortified __syslog_chk; define the plain ones too. The
  * executable's (exported) definitions take precedence over libc's for libpam. */
 #define EXPORT __attribute__((visibility("default")))
-EXPORT void __syslog_chk(int prio, int flag, const char *fmt, ...);
-EXPORT void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap);
+EXPORT void __syslog_chk(int prio, int flag, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+EXPORT void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+EXPORT void syslog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+EXPORT void vsyslog(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 EXPORT void __syslog_chk(int prio, int flag, const char *fmt, ...)
 {
