@@ -67,21 +67,24 @@ int ga_state_file_valid(const ga_pending_t *p)
  * buffer already held that much, so it is not reallocated). */
 static void scrub_tokener(json_tokener *tok, size_t len)
 {
-    char *fill = NULL;
+    char xs[64];
     json_object *junk = NULL;
 
     if (len == 0 || len > INT_MAX - 2)
         return;
-    fill = malloc(len + 2);
-    if (!fill)
-        return;
-    fill[0] = '"';
-    memset(fill + 1, 'x', len);
-    fill[len + 1] = '"';
+    /* fed in pieces from the stack: no allocation that could fail and
+     * leave the copy unwiped */
+    memset(xs, 'x', sizeof xs);
     json_tokener_reset(tok);
-    junk = json_tokener_parse_ex(tok, fill, (int)(len + 2));
+    junk = json_tokener_parse_ex(tok, "\"", 1);
+    for (size_t left = len; !junk && left > 0;) {
+        size_t n = left < sizeof xs ? left : sizeof xs;
+        junk = json_tokener_parse_ex(tok, xs, (int)n);
+        left -= n;
+    }
+    if (!junk)
+        junk = json_tokener_parse_ex(tok, "\"", 1);
     json_object_put(junk);
-    free(fill);
 }
 
 /* Strictly parse buf[0..len) as one JSON object. NULL when it is not one. */
