@@ -421,6 +421,7 @@ ga_status_t ga_config_load(const char *path, uid_t euid, ga_config_t **out,
     memset(&p, 0, sizeof p);
     p.err = err;
     p.errlen = errlen;
+    p.euid = euid;
     if (err && errlen > 0)
         err[0] = '\0';
     if (!out)

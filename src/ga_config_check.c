@@ -167,6 +167,13 @@ ga_status_t ga_cfg_apply_ca_file(struct parse *p, const struct key_def *d,
         return bad(p, d, "must be an absolute path, not \"%s\"", q);
     if (stat(v, &st) != 0 || !S_ISREG(st.st_mode))
         return bad(p, d, "\"%s\" does not exist or is not a regular file", q);
+    /* whoever can write the trust anchors can read the passwords sent to
+     * GenAuth: root-owned (or the caller's own when not root), not writable
+     * by group or others; symlinks are followed (bundles often are links) */
+    if (st.st_uid != 0 && (p->euid == 0 || st.st_uid != p->euid))
+        return bad(p, d, "\"%s\" is not owned by root", q);
+    if (st.st_mode & 022)
+        return bad(p, d, "\"%s\" is writable by group or others", q);
     return store(&cfg->ca_file, v);
 }
 

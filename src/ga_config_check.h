@@ -45,6 +45,7 @@ struct parse {
     char *err;
     size_t errlen;
     int failed; /* err holds the first error */
+    uid_t euid; /* the caller's effective uid (ownership rules) */
 };
 
 struct key_def;

@@ -20,9 +20,11 @@
 #define GA_PROMPT_MAX 480  /* bytes; PAM_MAX_MSG_SIZE is 512 */
 #define GA_NOTE_MAX 160
 #define GA_WAIT_MAX 300    /* seconds; cap on a server-suggested wait */
+#define GA_TOO_LONG "That answer is too long."
 
 /* Ask an ECHO_ON question, with an optional note line above it. The answer
- * is trimmed; an empty answer cancels. */
+ * is trimmed; an empty answer cancels; one longer than GA_ANSWER_MAX is
+ * GA_ERR_INPUT (the caller asks again with GA_TOO_LONG). */
 static ga_status_t ask_line(const ga_flow_env_t *env, const char *note,
                             const char *question, char **answer)
 {
@@ -42,6 +44,12 @@ static ga_status_t ask_line(const ga_flow_env_t *env, const char *note,
     }
     if (rc != GA_OK)
         return rc;
+    /* over-long is refused as it came, never trimmed or cut into shape */
+    if (strlen(*answer) > GA_ANSWER_MAX) {
+        ga_free_secret(*answer);
+        *answer = NULL;
+        return GA_ERR_INPUT;
+    }
     ga_trim(*answer);
     if (**answer == '\0') {
         ga_free_secret(*answer);
@@ -51,6 +59,15 @@ static ga_status_t ask_line(const ga_flow_env_t *env, const char *note,
         return GA_ERR_CANCELLED;
     }
     return GA_OK;
+}
+
+/* The one log line and message when the user gave up on a prompt. */
+static ga_status_t too_many(const ga_flow_env_t *env, const char *prompt, const char *text)
+{
+    ga_log(env->lg, LOG_NOTICE, "user %s from %s: too many invalid answers at the %s prompt",
+           env->user, ga_flow_rhost(env), prompt);
+    env->ui->error(env->ui->ctx, text);
+    return GA_ERR_MAXTRIES;
 }
 
 static int has_contact(const ga_stash_t *st)
@@ -171,6 +188,10 @@ static ga_status_t choose_factor(const ga_flow_env_t *env, const ga_stash_t *st,
     for (int tries = 0; tries < GA_INPUT_TRIES; tries++) {
         int idx;
         rc = ask_line(env, note, menu, &answer);
+        if (rc == GA_ERR_INPUT) {
+            note = GA_TOO_LONG;
+            continue;
+        }
         if (rc != GA_OK)
             return rc;
         idx = ga_parse_menu_choice(answer, choices, n, &note);
@@ -180,8 +201,7 @@ static ga_status_t choose_factor(const ga_flow_env_t *env, const ga_stash_t *st,
             return GA_OK;
         }
     }
-    env->ui->error(env->ui->ctx, "Too many invalid answers.");
-    return GA_ERR_MAXTRIES;
+    return too_many(env, "factor menu", "Too many invalid answers.");
 }
 
 /* Ask for the phone number or email the code goes to. */
@@ -199,6 +219,10 @@ static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_facto
         snprintf(question, sizeof question, "Email address for codes: ");
     for (int tries = 0; tries < GA_INPUT_TRIES; tries++) {
         ga_status_t rc = ask_line(env, note, question, &answer);
+        if (rc == GA_ERR_INPUT) {
+            note = GA_TOO_LONG;
+            continue;
+        }
         if (rc != GA_OK)
             return rc;
         ga_wipe(p, sizeof *p);
@@ -219,8 +243,8 @@ static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_facto
         }
         ga_wipe(p, sizeof *p);
     }
-    env->ui->error(env->ui->ctx, "Too many invalid answers.");
-    return GA_ERR_MAXTRIES;
+    return too_many(env, f == GA_FACTOR_SMS ? "phone number" : "email address",
+                    "Too many invalid answers.");
 }
 
 /* "Send a new code to X? [y/N]". GA_OK for yes; waits out `until` (seconds
@@ -237,13 +261,20 @@ static ga_status_t offer_new_code(const ga_flow_env_t *env, const ga_stash_t *st
         long long left;
         int yes, no;
         ga_status_t rc = ask_line(env, note, question, &answer);
+        if (rc == GA_ERR_INPUT) {
+            snprintf(note, sizeof note, "%s", GA_TOO_LONG);
+            continue;
+        }
         if (rc != GA_OK)
             return rc;
         yes = strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
         no = strcasecmp(answer, "n") == 0 || strcasecmp(answer, "no") == 0;
         ga_free_secret(answer);
-        if (no)
+        if (no) {
+            ga_log(env->lg, LOG_NOTICE, "user %s from %s: declined a new code; enrollment "
+                   "cancelled", env->user, ga_flow_rhost(env));
             return GA_ERR_CANCELLED;
+        }
         left = until - ga_flow_now(env);
         if (yes && left <= 0)
             return GA_OK;
@@ -252,10 +283,10 @@ static ga_status_t offer_new_code(const ga_flow_env_t *env, const ga_stash_t *st
         else
             snprintf(note, sizeof note, "Answer y or n.");
     }
-    env->ui->error(env->ui->ctx, until > ga_flow_now(env)
-                                     ? "Still too early for a new code. Log in again later."
-                                     : "Too many invalid answers.");
-    return GA_ERR_MAXTRIES;
+    return too_many(env, "new code",
+                    until > ga_flow_now(env)
+                        ? "Still too early for a new code. Log in again later."
+                        : "Too many invalid answers.");
 }
 
 /* The per-user hourly limit, across logins (max_sends_per_hour). */
@@ -393,14 +424,15 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
     while (!token_expired(env, st)) {
         ga_api_error_t err = {0};
         ga_status_t rc = ask_line(env, note, question, &code);
-        if (rc != GA_OK)
+        if (rc == GA_ERR_INPUT)
+            reason = GA_TOO_LONG;
+        else if (rc != GA_OK)
             return rc;
-        if (ga_validate_code(code, &reason) != GA_OK) {
+        if (rc == GA_ERR_INPUT || ga_validate_code(code, &reason) != GA_OK) {
             ga_free_secret(code);
-            if (++invalid >= GA_INPUT_TRIES) {
-                env->ui->error(env->ui->ctx, "Too many invalid answers.");
-                return GA_ERR_MAXTRIES;
-            }
+            code = NULL;
+            if (++invalid >= GA_INPUT_TRIES)
+                return too_many(env, "code", "Too many invalid answers.");
             snprintf(note, sizeof note, "%s", reason);
             continue;
         }

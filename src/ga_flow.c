@@ -68,7 +68,8 @@ static ga_status_t ask_password(const ga_flow_env_t *env, char **password)
     return rc;
 }
 
-/* A password GenAuth can be sent: not over-long, no control characters. */
+/* A password GenAuth can be sent: not over-long, no control characters,
+ * well-formed UTF-8 (it goes into a JSON body). */
 static int password_sendable(const char *pw)
 {
     size_t n = 0;
@@ -76,7 +77,7 @@ static int password_sendable(const char *pw)
     for (; pw[n]; n++)
         if (n >= GA_PASSWORD_MAX || (unsigned char)pw[n] < 0x20 || pw[n] == 0x7f)
             return 0;
-    return 1;
+    return ga_utf8_valid(pw, n);
 }
 
 /* The one admin line (and user message) for a sign-in GenAuth did not
@@ -105,7 +106,7 @@ static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
 
     if (!password_sendable(password)) {
         /* never sent; looks like any wrong password to the user */
-        *why = "password over-long or with control characters: not sent";
+        *why = "password over-long, not UTF-8 or with control characters: not sent";
         return GA_ERR_AUTH;
     }
     rc = env->api->signin(env->api->ctx, identifier, password, &si, &err);

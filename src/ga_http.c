@@ -393,11 +393,16 @@ static int is_tls_error(CURLcode rc)
 }
 
 /* Map a failed transfer to a status and reason class. */
-static ga_status_t map_curl_error(CURLcode rc, const body_buf_t *b, ga_reason_t *reason)
+static ga_status_t map_curl_error(CURLcode rc, const body_buf_t *b, int errbuf_set,
+                                  ga_reason_t *reason)
 {
-    if (rc == CURLE_OUT_OF_MEMORY || b->nomem)
+    /* libcurl says "out of memory" also for a response header over its
+     * limit (CURL_MAX_HTTP_HEADER): the two cannot be told apart, so it is
+     * treated as a bad answer (fail mode), never as success */
+    (void)errbuf_set;
+    if (b->nomem)
         return GA_ERR_NOMEM;
-    if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+    if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_OUT_OF_MEMORY)
         *reason = GA_REASON_BAD_ANSWER;
     else if (rc == CURLE_COULDNT_RESOLVE_HOST)
         *reason = GA_REASON_DNS;
@@ -454,7 +459,7 @@ static ga_status_t perform(ga_http_t *h, const request_t *rq, const char *path,
     /* Drop every pointer into this call's memory and the credential copies. */
     curl_easy_reset(h->curl);
     if (rc != CURLE_OK)
-        return map_curl_error(rc, rq->buf, reason);
+        return map_curl_error(rc, rq->buf, h->errbuf[0] != '\0', reason);
     resp->http_status = status;
     return GA_OK;
 }

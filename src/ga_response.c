@@ -37,8 +37,56 @@ static int is_json_ws(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Members of all objects in the tree (depth is bounded by the tokener). */
+static size_t tree_members(json_object *o)
+{
+    size_t n = 0;
+
+    if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, key, val) {
+            (void)key;
+            n += 1 + tree_members(val);
+        }
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            n += tree_members(json_object_array_get_idx(o, i));
+    }
+    return n;
+}
+
+/* What json-c accepts but RFC 8259 does not, checked on text json-c has
+ * already parsed as valid: a raw control character inside a string, and a
+ * key repeated in one object (json-c keeps the last, so
+ * {"statusCode":500,"statusCode":200} would read as success). In valid JSON
+ * every ':' outside strings separates one member, so more colons than
+ * members in the parsed tree means a key was repeated. */
+static int rfc_clean(const char *body, size_t len, json_object *root)
+{
+    size_t colons = 0;
+    int in_string = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)body[i];
+        if (in_string) {
+            if (c < 0x20)
+                return 0;
+            if (c == '\\')
+                i++; /* the escaped character (json-c checked the escape) */
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == ':') {
+            colons++;
+        }
+    }
+    return colons == tree_members(root);
+}
+
 /* Bounded, strict parse of exactly len bytes; only whitespace may follow
- * the value. GA_OK (*out set), GA_ERR_UNAVAIL (not JSON) or GA_ERR_NOMEM. */
+ * the value; UTF-8 validated; no raw control characters in strings and no
+ * repeated keys (rfc_clean). GA_OK (*out set), GA_ERR_UNAVAIL (not JSON) or
+ * GA_ERR_NOMEM. */
 static ga_status_t parse_json(const char *body, size_t len, json_object **out)
 {
     json_tokener *tok = NULL;
@@ -53,7 +101,11 @@ static ga_status_t parse_json(const char *body, size_t len, json_object **out)
         st = GA_ERR_NOMEM;
         goto out;
     }
+#ifdef JSON_TOKENER_VALIDATE_UTF8
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+#else
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+#endif
     obj = json_tokener_parse_ex(tok, body, (int)len);
     if (!obj || json_tokener_get_error(tok) != json_tokener_success)
         goto out;
@@ -65,6 +117,8 @@ static ga_status_t parse_json(const char *body, size_t len, json_object **out)
     for (; end < len; end++)
         if (!is_json_ws(body[end]))
             goto out;
+    if (!rfc_clean(body, len, obj))
+        goto out;
     *out = obj;
     obj = NULL;
     st = GA_OK;
@@ -150,6 +204,14 @@ static ga_status_t open_envelope(const char *body, size_t len, long http_status,
         err->api_code = 0;
         err->reason = (http_status >= 400 || http_status <= 0) ? GA_REASON_HTTP
                                                                : GA_REASON_BAD_ANSWER;
+        return GA_ERR_UNAVAIL;
+    }
+    /* An error may come with any HTTP status (proxies), but success must come
+     * with a 2xx one: {"statusCode":200} in an HTTP 500 or 302 answer is an
+     * error page or a redirect that happens to carry JSON, never success. */
+    if (err->status_code == 200 && (http_status < 200 || http_status > 299)) {
+        json_object_put(root);
+        err->reason = GA_REASON_HTTP;
         return GA_ERR_UNAVAIL;
     }
     /* message is cosmetic: a non-string one is treated as absent. */

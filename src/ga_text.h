@@ -54,6 +54,11 @@ int ga_mask_phone(const char *cc, const char *national, char *out, size_t outlen
  * (out is then set to ""). */
 int ga_mask_email(const char *email, char *out, size_t outlen);
 
+/* Non-zero if s[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF). JSON text must be UTF-8 (RFC
+ * 8259), so only such a password may go into a request body. */
+int ga_utf8_valid(const char *s, size_t len);
+
 /* Strict decimal parse of s into *out: optional leading '-', digits only,
  * no spaces, no trailing garbage, within [min, max]. Returns 0 on success,
  * -1 otherwise (*out untouched). */

@@ -27,7 +27,7 @@
 #include "ga_text.h"
 
 #define GA_EXPORT __attribute__((visibility("default")))
-#define GA_USER_MAX 256 /* bytes */
+#define GA_USER_MAX 255 /* bytes, as a state file name allows */
 #define GA_RHOST_SHOWN 64 /* bytes of PAM_RHOST shown in log lines */
 #define GA_ERRBUF 512
 
@@ -111,12 +111,12 @@ static int to_pam(ga_status_t st, const ga_config_t *cfg)
 /* PAM_USER must be a printable ASCII name of sane length. */
 static int user_ok(const char *user)
 {
-    size_t n = 0;
+    size_t n;
 
-    if (!user || !*user)
+    if (!user || !*user || strnlen(user, GA_USER_MAX + 1) > GA_USER_MAX)
         return 0;
-    for (; user[n]; n++)
-        if ((unsigned char)user[n] < 0x21 || (unsigned char)user[n] > 0x7e || n >= GA_USER_MAX)
+    for (n = 0; user[n]; n++)
+        if ((unsigned char)user[n] < 0x21 || (unsigned char)user[n] > 0x7e)
             return 0;
     return 1;
 }

@@ -628,6 +628,35 @@ START_TEST(test_ca_file_valid)
 }
 END_TEST
 
+/* Whoever can write the CA bundle can intercept the passwords: refused. */
+START_TEST(test_ca_file_writable_by_others)
+{
+    static const mode_t modes[] = {0664, 0646, 0666, 0620};
+    char text[2048], line[PATH_MAX + 20];
+
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        const char *pem = write_n("ca.pem", "-----BEGIN CERTIFICATE-----\n", 28, modes[i]);
+        ga_config_t *c = NULL;
+
+        ck_assert_int_eq(chmod(pem, modes[i]), 0);
+        (void)snprintf(line, sizeof line, "ca_file = \"%s\"", pem);
+        build(text, sizeof text, NULL, line);
+        ck_assert_int_eq(load_text(text, &c), GA_ERR_CONFIG);
+        ck_assert_ptr_nonnull(strstr(err, "is writable by group or others"));
+    }
+    if (geteuid() == 0) {
+        const char *pem = write_n("ca.pem", "-----BEGIN CERTIFICATE-----\n", 28, 0644);
+        ga_config_t *c = NULL;
+
+        ck_assert_int_eq(chown(pem, 65534, 65534), 0);
+        (void)snprintf(line, sizeof line, "ca_file = \"%s\"", pem);
+        build(text, sizeof text, NULL, line);
+        ck_assert_int_eq(load_text(text, &c), GA_ERR_CONFIG);
+        ck_assert_ptr_nonnull(strstr(err, "is not owned by root"));
+    }
+}
+END_TEST
+
 /* ---- ga_config_load: the file -------------------------------------------- */
 
 START_TEST(test_file_empty)
@@ -1128,6 +1157,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_quote_capped);
     tcase_add_test(tc, test_full_message);
     tcase_add_test(tc, test_ca_file_valid);
+    tcase_add_test(tc, test_ca_file_writable_by_others);
     suite_add_tcase(s, tc);
     tc = tcase("file");
     tcase_add_test(tc, test_file_empty);

@@ -1,0 +1,509 @@
+"""Machinery of the hostile-input catalogue (tests/hostile/README.md).
+
+One Bench per run: the GenAuth emulator (started once, reset per case), and
+on first use the raw HTTPS server, emulators with bad certificates, a
+closed port and a black hole. Bench.run(case) runs one catalogue row
+through the real PAM stack (tests/pam/pam_driver + the built module, with
+tests/pam/pam_test_authtok.so as the "earlier module" for PAM_AUTHTOK) and
+returns the list of what went wrong (empty: the case passed).
+
+Besides its own expectations, every case is held to the invariants that no
+input may break: the driver did not crash; every line the module logged and
+everything it showed is printable ASCII; no password, code, token, app
+secret, full phone number or email reached the log or the screen; nothing
+was written to stderr; no connection reached the decoy proxy; and when the
+case talks to another server, the real one (the emulator) saw nothing.
+"""
+
+import base64
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pam"))
+sys.path.insert(0, HERE)
+
+import pamlib  # noqa: E402  (also puts tests/emulator on sys.path)
+import rawserver  # noqa: E402
+from pamlib import (AUTHTOK_MODULE, BUILD, DEFAULT_USERS, DRIVER, MODULE, SLOW,  # noqa: E402
+                    WRAPPER, conf_text, emulib)
+
+# TEST ONLY: sets PAM items a service line cannot carry (pam_hostile_items.c)
+ITEMS_MODULE = os.path.join(BUILD, "tests", "hostile", ".libs", "pam_hostile_items.so")
+PAM_LINE_SAFE = 800  # libpam cuts service lines at 1024 bytes
+
+SIGNIN = "/api/v3/signin"
+LIST = "/api/v3/list-enrolled-factors"
+TO_ENROLL = "/api/v3/list-factors-to-enroll"
+SEND = "/api/v3/send-enroll-factor-request"
+BIND = "/api/v3/enroll-factor"
+FULL = [SIGNIN, LIST, TO_ENROLL, SEND, BIND]
+APP_SECRET = "emu-app-secret"
+SHOWN_COLUMNS = 80  # what the user must read fits a terminal (cases.md 9)
+SECRET_MIN = 6  # shorter strings are not searched for (too many false hits)
+
+# A catalogue row: these keys and nothing else (README.md explains each).
+FIELDS = {
+    "id": None, "cat": None, "what": None,
+    "conf": None, "conf_text": None, "conf_mode": 0o600, "conf_setup": None,
+    "args": "debug", "stack": None,
+    "server": "emu", "users": None, "settings": None, "faults": None, "raw": None,
+    "user": "alice", "no_user": False, "rhost": None, "authtok": None, "env": None, "answers": (),
+    "expect": None, "log": (), "nolog": (), "calls": None, "no_calls": (),
+    "max_time": None, "check": None, "bug": None,
+}
+# Module bugs found by the catalogue, still open: rows that show them carry
+# bug="Bn" and fail until the module is fixed (the expectation is not
+# weakened); test_hostile.py lists each open bug with its failing rows, and
+# rows whose bug is gone (remove the mark). B2, B5 and B10 were fixed;
+# the numbers stay stable.
+BUGS = {
+    "B1": "PAM_USER of 256 bytes is accepted (user_ok: n >= GA_USER_MAX checked before "
+          "the 257th byte); state files take 255",
+    "B3": "a password whose bytes are not UTF-8 is put into the signin JSON body "
+          "(invalid JSON on the wire)",
+    "B4": "an over-long answer is trimmed into a valid one: ask_line trims before any "
+          "length check (GA_ANSWER_MAX applies to the trimmed text)",
+    "B6": "duplicate keys in a JSON answer are accepted (json-c keeps the last)",
+    "B7": "a JSON answer with bytes that are not UTF-8 or a raw control character in a "
+          "string is accepted",
+    "B8": "the HTTP status is ignored when the body is an envelope with statusCode 200: "
+          "HTTP 500/401/301/302 + statusCode 200 counts as success (enrollment, bind, token)",
+    "B9": "an oversized response header (libcurl 7.88 reports CURLE_OUT_OF_MEMORY) gives "
+          "PAM_BUF_ERR with no admin log line, not the fail mode",
+    "B11": "a ca_file that group or others may write is trusted (only S_ISREG is checked)",
+    "B12": "outcomes not logged below LOG_DEBUG (README: each outcome is logged once): "
+           "too many invalid answers at the menu, phone, email or code prompt",
+}
+
+CATEGORIES = ("items", "env", "conv", "server", "config", "secrets")
+
+
+def case(**kw):
+    """One catalogue row, checked for unknown or missing keys."""
+    unknown = sorted(set(kw) - set(FIELDS))
+    if unknown:
+        raise ValueError("case %s: unknown keys %s" % (kw.get("id"), unknown))
+    for key in ("id", "cat", "what", "expect"):
+        if kw.get(key) is None:
+            raise ValueError("case %s: %s is required" % (kw.get("id"), key))
+    if kw["cat"] not in CATEGORIES:
+        raise ValueError("case %s: unknown category %s" % (kw["id"], kw["cat"]))
+    row = dict(FIELDS)
+    row.update(kw)
+    for key in ("log", "nolog", "no_calls"):
+        if isinstance(row[key], str):
+            row[key] = (row[key],)
+    return row
+
+
+def as_bytes(v):
+    return v if isinstance(v, bytes) else os.fsencode(v)
+
+
+def printable(data):
+    """The first non-printable-ASCII byte of data (bytes), or None."""
+    for b in data:
+        if b < 0x20 or b > 0x7e:
+            return b
+    return None
+
+
+class Run:
+    """One case being run: its files, the driver's output, what servers saw."""
+
+    def __init__(self, bench, c):
+        self.bench, self.c = bench, c
+        self.dir = tempfile.mkdtemp(prefix="case.", dir=bench.workdir)
+        self.confdir = os.path.join(self.dir, "pam.d")
+        os.mkdir(self.confdir)
+        self.state_dir = os.path.join(self.dir, "state")
+        self.conf_path = os.path.join(self.dir, "pam_genauth.conf")
+        self.syslog_path = os.path.join(self.dir, "syslog")
+        self.res = self.proc = None
+        self.elapsed = 0.0
+        self.requests = []      # of the server the case talks to
+        self.emu_requests = []  # of the main emulator
+        self.outbox = []
+
+    # ---- helpers for hooks and checks ----
+    def paths(self):
+        return [r["path"] for r in self.requests]
+
+    def bodies(self, path):
+        return [r["body"] for r in self.requests if r["path"] == path]
+
+    def headers(self, path=None):
+        return [r["headers"] for r in self.requests if path is None or r["path"] == path]
+
+    def subst(self, v):
+        return self.bench.subst(v, self)
+
+    # ---- setup ----
+    def write_config(self):
+        c = self.c
+        values = {"app_id": "emu-app-id", "app_secret": APP_SECRET,
+                  "app_host": "{%s}" % c["server"], "ca_file": "{ca}",
+                  "state_dir": self.state_dir, "connect_timeout": 2, "timeout": 3}
+        for key, val in (c["conf"] or {}).items():
+            if val is None:
+                values.pop(key, None)
+            else:
+                values[key] = val
+        values = {k: self.subst(v) if isinstance(v, str) else v for k, v in values.items()}
+        text = c["conf_text"]
+        if callable(text):
+            text = text(values)
+        elif text is None:
+            text = conf_text(values)
+        data = as_bytes(self.subst(text))
+        fd = os.open(self.conf_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(self.conf_path, c["conf_mode"])
+        conf = self.conf_path
+        if c["conf_setup"]:
+            conf = c["conf_setup"](self) or conf
+        return conf
+
+    def write_stack(self, conf):
+        c = self.c
+        lines = [as_bytes(self.subst(line)) for line in
+                 (c["stack"] or ["auth required {mod} conf={conf} " + c["args"]])]
+        lines = [l.replace(b"{mod}", as_bytes(MODULE)).replace(b"{conf}", as_bytes(conf))
+                 for l in lines]
+        tok = None if c["authtok"] is None else as_bytes(c["authtok"])
+        if tok is not None and len(tok) < PAM_LINE_SAFE and tok and not any(
+                ch in tok for ch in b" \t\n\r\v\f\0[]"):
+            lines.insert(0, b"auth optional " + as_bytes(AUTHTOK_MODULE) + b" " + tok)
+        elif tok is not None:
+            path = os.path.join(self.dir, "authtok")
+            with open(path, "wb") as f:
+                f.write(tok)
+            lines.insert(0, b"auth optional " + as_bytes(ITEMS_MODULE) + b" authtok_file="
+                         + as_bytes(path))
+        if c["no_user"]:
+            lines.insert(0, b"auth optional " + as_bytes(ITEMS_MODULE) + b" no_user")
+        with open(os.path.join(self.confdir, "genauth-test"), "wb") as f:
+            f.write(b"\n".join(lines) + b"\n")
+        with open(os.path.join(self.confdir, "other"), "w") as f:
+            f.write("auth required pam_deny.so\n")
+
+    def environment(self):
+        env = dict(os.environ)
+        for key, val in (self.c["env"] or {}).items():
+            if val is None:
+                env.pop(key, None)
+            else:
+                env[key] = self.subst(val)
+        return env
+
+    # ---- the run ----
+    def execute(self):
+        c = self.c
+        conf = self.write_config()
+        self.write_stack(conf)
+        cmd = WRAPPER + [DRIVER, "--outbox", self.bench.outbox_path,
+                         "--syslog", self.syslog_path]
+        if c["rhost"] is not None:
+            cmd += ["--rhost", c["rhost"]]
+        cmd += [self.confdir, "genauth-test", c["user"]]
+        cmd += [self.subst(a) for a in c["answers"]]
+        cmd = [as_bytes(a) for a in cmd]
+        start = time.monotonic()
+        try:
+            self.proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, timeout=90 * SLOW,
+                                       env=self.environment())
+        except subprocess.TimeoutExpired:
+            self.proc = None
+        self.elapsed = time.monotonic() - start
+        self.syslog = b""
+        if os.path.exists(self.syslog_path):
+            with open(self.syslog_path, "rb") as f:
+                self.syslog = f.read()
+        self.stdout = self.proc.stdout if self.proc else b""
+        self.stderr = self.proc.stderr if self.proc else b""
+        self.res = pamlib.Result(_Text(self.stdout, self.stderr), self.syslog_path,
+                                 self.elapsed)
+        self.bench.collect(self)
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # ---- what the module showed ----
+    def shown(self):
+        """The module's own text: prompts (without the driver's echo of the
+        answer), info and error messages, as bytes."""
+        out = []
+        for line in self.stdout.split(b"\n"):
+            if line.startswith((b"ECHO_ON [", b"ECHO_OFF [")):
+                out.append(line.split(b" [", 1)[1].rpartition(b"] -> ")[0])
+            elif line.startswith((b"INFO [", b"ERROR [")):
+                out.append(line.split(b" [", 1)[1][:-1])
+        return out
+
+    def secrets(self):
+        """Everything that must never be logged or shown, from what the
+        servers saw and sent."""
+        found = {APP_SECRET}
+        for u in DEFAULT_USERS + list(self.c["users"] or []):
+            found.add(u.get("password", ""))
+        for r in self.requests + self.emu_requests:
+            auth = r["headers"].get("authorization", "")
+            if isinstance(auth, str) and " " in auth:
+                kind, _, val = auth.partition(" ")
+                found.add(val)
+                if kind.lower() == "basic":
+                    try:
+                        found.update(base64.b64decode(val).decode().split(":", 1))
+                    except (ValueError, UnicodeDecodeError):
+                        pass
+            body = r["body"]
+            if isinstance(body, bytes):
+                continue  # raw server: secrets are its canned tokens
+            if isinstance(body, dict):
+                pp = body.get("passwordPayload")
+                if isinstance(pp, dict):
+                    found.add(str(pp.get("password", "")))
+                found.add(str(body.get("client_secret", "")))
+                found.add(str(body.get("enrollmentToken", "")))
+                ed = body.get("enrollmentData")
+                if isinstance(ed, dict):
+                    found.add(str(ed.get("passCode", "")))
+                prof = body.get("profile")
+                if isinstance(prof, dict):
+                    found.add(str(prof.get("phoneNumber", "")))
+                    found.add(str(prof.get("email", "")))
+        for entry in self.outbox:
+            found.update(str(entry.get(k, "")) for k in ("code", "enrollmentToken"))
+            if "@" in str(entry.get("to", "")):
+                found.add(entry["to"])
+        if self.c["server"] == "raw":
+            found.update((rawserver.ACCESS_TOKEN, rawserver.ENROLLMENT_TOKEN))
+        return sorted(s for s in found if len(s) >= SECRET_MIN and s != self.c["user"])
+
+    # ---- checks ----
+    def check(self):
+        c, res, bad = self.c, self.res, []
+        if self.proc is None:
+            return ["the driver did not finish within %d s" % (90 * SLOW)]
+        if self.proc.returncode < 0:
+            bad.append("the driver died of signal %d" % -self.proc.returncode)
+        expect = c["expect"] if isinstance(c["expect"], tuple) else (c["expect"],)
+        if res.rc not in expect:
+            bad.append("PAM result %s, expected %s" % (res.rc, " or ".join(map(str, expect))))
+        for frag in c["log"]:
+            if self.subst(frag) not in res.syslog:
+                bad.append("log lacks %r" % self.subst(frag))
+        shown = b"\n".join(self.shown())
+        for frag in c["nolog"]:
+            f = self.subst(frag)
+            if f in res.syslog or as_bytes(f) in shown:
+                bad.append("%r was logged or shown" % f)
+        if c["calls"] is not None and self.paths() != list(c["calls"]):
+            bad.append("server calls %s, expected %s" % (self.paths(), list(c["calls"])))
+        for path in c["no_calls"]:
+            if path in self.paths():
+                bad.append("%s was called" % path)
+        if c["server"] != "emu" and self.emu_requests:
+            bad.append("the emulator was contacted: %s" % [r["path"] for r in self.emu_requests])
+        if c["max_time"] is not None and self.elapsed > c["max_time"] * SLOW:
+            bad.append("took %.1f s, bound %.1f s" % (self.elapsed, c["max_time"] * SLOW))
+        bad += self.invariants(shown)
+        if c["check"] and not bad:
+            try:
+                c["check"](self)
+            except AssertionError as e:
+                bad.append(str(e))
+        return bad
+
+    def invariants(self, shown):
+        bad = []
+        for line in self.syslog.split(b"\n"):
+            b = printable(line)
+            if b is not None:
+                bad.append("log line with byte 0x%02x: %r" % (b, line[:120]))
+                break
+        for part in self.shown():
+            b = printable(part)
+            if b is not None:
+                bad.append("shown text with byte 0x%02x: %r" % (b, part[:120]))
+                break
+            wide = [l for l in part.split(b"|") if len(l) > SHOWN_COLUMNS]
+            if wide:
+                bad.append("shown line wider than %d columns: %r" % (SHOWN_COLUMNS, wide[0][:120]))
+                break
+        if not any(l[:3] in (b"<%d>" % p for p in range(7)) and b"pam_genauth(" in l
+                   for l in self.syslog.split(b"\n")):
+            bad.append("no log line below LOG_DEBUG: the outcome was not logged")
+        if self.stderr and not WRAPPER:
+            bad.append("stderr: %r" % self.stderr[:200])
+        if self.bench.proxy_hits():
+            bad.append("a connection reached the decoy proxy")
+        for s in self.secrets():
+            if as_bytes(s) in self.syslog:
+                bad.append("secret %r in the log" % s[:40])
+            if as_bytes(s) in shown:
+                bad.append("secret %r shown" % s[:40])
+        return bad
+
+    def report(self):
+        return "--- transcript\n%s--- syslog\n%s--- calls %s" % (
+            self.stdout.decode(errors="replace")[-3000:],
+            self.syslog.decode(errors="replace")[-3000:], self.paths())
+
+
+class _Text:
+    """What pamlib.Result wants from a CompletedProcess: text output."""
+
+    def __init__(self, stdout, stderr):
+        self.stdout = stdout.decode("utf-8", "replace")
+        self.stderr = stderr.decode("utf-8", "replace")
+
+
+class Bench:
+    """The servers of a whole run."""
+
+    def __init__(self):
+        self.workdir = tempfile.mkdtemp(prefix="pam_genauth-hostile.")
+        os.chmod(self.workdir, 0o755)  # the nobody-owned cases must reach their files
+        self.emu = emulib.Emulator().start(os.path.join(self.workdir, "emu"))
+        self.certs = os.path.dirname(self.emu.ca_file)
+        self.outbox_path = os.path.join(self.emu.state_dir, "outbox.jsonl")
+        self.others = {}
+        self.raw = None
+        self._refused = None
+        self.proxy = self._listener(64)
+        self.blackhole = None
+
+    @staticmethod
+    def _listener(backlog):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        s.listen(backlog)
+        s.setblocking(False)
+        return s
+
+    def proxy_hits(self):
+        n = 0
+        while True:
+            try:
+                conn, _ = self.proxy.accept()
+            except (BlockingIOError, OSError):
+                return n
+            conn.close()
+            n += 1
+
+    def target(self, name):
+        """The URL (or value) of a placeholder, starting what it needs."""
+        if name == "emu":
+            return self.emu.url
+        if name == "raw":
+            if self.raw is None:
+                self.raw = rawserver.RawServer().start(
+                    os.path.join(self.certs, "server.pem"),
+                    os.path.join(self.certs, "server.key"))
+            return self.raw.url
+        if name in ("wronghost", "expired", "selfsigned"):
+            if name not in self.others:
+                other = emulib.Emulator(cert=name, cert_dir=self.certs)
+                self.others[name] = other.start(os.path.join(self.workdir, name))
+            return self.others[name].url
+        if name == "refused":
+            if self._refused is None:
+                self._refused = rawserver.closed_port()
+            return "https://127.0.0.1:%d" % self._refused
+        if name == "blackhole":
+            if self.blackhole is None:
+                self.blackhole = self._listener(0)  # accepts TCP, never speaks TLS
+            return "https://127.0.0.1:%d" % self.blackhole.getsockname()[1]
+        if name == "localhost":
+            return "https://localhost:%d" % self.emu.port
+        if name == "port":
+            return str(self.emu.port)
+        if name == "proxy":
+            return "http://127.0.0.1:%d" % self.proxy.getsockname()[1]
+        if name == "proxyaddr":
+            return "127.0.0.1:%d" % self.proxy.getsockname()[1]
+        if name == "certs":
+            return self.certs
+        if name in ("ca", "wrongca"):
+            return os.path.join(self.certs, name + ".pem")
+        raise KeyError(name)
+
+    NAMES = ("emu", "raw", "wronghost", "expired", "selfsigned", "refused", "blackhole",
+             "localhost", "port", "proxyaddr", "proxy", "certs", "ca", "wrongca")
+
+    def subst(self, v, run):
+        """Replace {name} placeholders (only known names: "${" and "{...}"
+        lists in config text stay as they are)."""
+        is_bytes = isinstance(v, bytes)
+        text = v.decode("latin-1") if is_bytes else v
+        if "{dir}" in text:
+            text = text.replace("{dir}", run.dir)
+        if "{state}" in text:
+            text = text.replace("{state}", run.state_dir)
+        for name in self.NAMES:
+            if "{%s}" % name in text:
+                text = text.replace("{%s}" % name, self.target(name))
+        return text.encode("latin-1") if is_bytes else text
+
+    def prepare(self, c, run):
+        self.emu.reset()
+        self.emu.add_users(DEFAULT_USERS + list(c["users"] or []))
+        if c["settings"]:
+            self.emu.settings(**c["settings"])
+        for f in c["faults"] or []:
+            spec = dict(f)
+            self.emu.fault(spec.pop("path"), spec.pop("kind"), spec.pop("count", -1), **spec)
+        if c["server"] == "raw" or c["raw"] is not None:
+            self.target("raw")
+            routes = {}
+            for path, reply in (c["raw"] or {}).items():
+                reply = dict(reply)
+                reply["headers"] = [(k, self.subst(v, run)) for k, v in reply.get("headers", [])]
+                routes[path] = reply
+            self.raw.set_routes(routes)
+        if c["server"] in self.others:
+            self.others[c["server"]].reset()
+        self.proxy_hits()
+
+    def collect(self, run):
+        run.emu_requests = self.emu.requests()
+        run.outbox = self.emu.outbox()
+        server = run.c["server"]
+        if server == "emu":
+            run.requests = run.emu_requests
+        elif server == "raw":
+            run.requests = [{"method": r["method"], "path": r["path"], "headers": r["headers"],
+                             "body": r["body"]} for r in self.raw.requests()]
+        elif server in self.others:
+            run.requests = self.others[server].requests()
+
+    def run(self, c):
+        """Run one case; returns (Run, [failures])."""
+        r = Run(self, c)
+        try:
+            self.prepare(c, r)
+            r.execute()
+            return r, r.check()
+        except Exception as e:  # a broken case must not stop the catalogue
+            return r, ["case error: %r" % e]
+
+    def close(self):
+        for other in self.others.values():
+            other.stop()
+        if self.raw:
+            self.raw.stop()
+        self.emu.stop()
+        for s in (self.proxy, self.blackhole):
+            if s:
+                s.close()
+        subprocess.run(["chmod", "-R", "u+rwX", self.workdir], check=False)
+        shutil.rmtree(self.workdir, ignore_errors=True)
