@@ -94,6 +94,35 @@ void ga_cfg_quote(const char *v, char out[QUOTE_MAX + 1])
     (void)ga_sanitize(v, v ? strlen(v) : 0, out, QUOTE_MAX + 1);
 }
 
+#define SECRET_WINDOW 8 /* characters of the secret's text that count as a quote */
+
+/* Non-zero if msg holds SECRET_WINDOW or more characters in a row of the
+ * text written as app_secret's value: after "app_secret", blanks or line
+ * ends, '=', blanks or line ends and an optional quote, up to the next
+ * quote or line end. Whatever libconfuse made of a malformed file (a '#'
+ * value, a value on a later line), no error message may show that text. */
+static int quotes_secret(const struct parse *p, const char *msg)
+{
+    static const char key[] = "app_secret";
+    const char *s = p->buf ? strstr(p->buf, key) : NULL;
+    size_t n = 0, mlen = strlen(msg);
+
+    if (!s)
+        return 0;
+    s += sizeof key - 1;
+    s += strspn(s, " \t\r\n");
+    if (*s++ != '=')
+        return 0;
+    s += strspn(s, " \t\r\n");
+    if (*s == '"' || *s == '\'')
+        s++;
+    n = strcspn(s, "\"'\r\n");
+    for (size_t i = 0; n >= SECRET_WINDOW && i + SECRET_WINDOW <= n; i++)
+        if (memmem(msg, mlen, s + i, SECRET_WINDOW))
+            return 1;
+    return 0;
+}
+
 /* err = "PATH: [line N: ]MESSAGE". The first error wins. */
 void ga_cfg_fail_at(struct parse *p, int line, const char *fmt, ...)
 {
@@ -108,6 +137,9 @@ void ga_cfg_fail_at(struct parse *p, int line, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (quotes_secret(p, msg))
+        (void)snprintf(msg, sizeof msg, "error near app_secret (not shown: it would quote "
+                       "the secret)");
     if (line > 0)
         (void)snprintf(p->err, p->errlen, "%s: line %d: %s", p->path, line, msg);
     else
