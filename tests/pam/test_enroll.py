@@ -90,11 +90,18 @@ class Enrollment(PamCase):
 
     def test_unknown_user_looks_like_wrong_password(self):
         a = self.login("nope", user="mallory")
+        calls_a = [r["path"] for r in self.calls()]
+        self.emu.reset()
+        self.emu.add_users([{"username": "alice", "password": "alice-pw", "factors": []}])
         b = self.login("nope", user="alice")
+        calls_b = [r["path"] for r in self.calls()]
         self.assertRc(a, PAM_AUTH_ERR)
         self.assertRc(b, PAM_AUTH_ERR)
         self.assertEqual(a.prompts, b.prompts)
         self.assertEqual(a.errors, b.errors)
+        self.assertEqual(a.infos, b.infos)
+        self.assertEqual(calls_a, [SIGNIN])  # same calls: the same timing class
+        self.assertEqual(calls_a, calls_b)
 
     def test_wrong_code_then_right_code(self):
         res = self.login("alice-pw", "1", "18812345678", "000000", "@code")
