@@ -24,15 +24,24 @@ while IFS= read -r log; do
   fi
   printf '  %-32s %4d passed, %d failed\n' "$name" "$p" "$f"
   passed=$((passed + p)); failed=$((failed + f))
-done < <(find "$B/tests" -name '*.log' ! -name 'test-suite.log' | sort)
-# extra rows: NAME=passed|failed|skipped arguments (e.g. distcheck=passed)
+done < <(find "$B/tests" "$B/fuzz" -name '*.log' ! -name 'test-suite.log' 2>/dev/null | sort)
+# extra rows: NAME=passed|failed|skipped (e.g. make-distcheck=passed); a
+# suite run by test.sh has its log in BUILDDIR/suite-NAME.log, whose closing
+# "N passed, N failed" line gives the row its counts
 shift
 for row in "$@"; do
-  printf '  %-32s %s\n' "${row%%=*}" "${row#*=}"
-  case ${row#*=} in
-    passed) passed=$((passed + 1)) ;;
-    skipped) skipped=$((skipped + 1)) ;;
-    *) failed=$((failed + 1)) ;;
+  name=${row%%=*} result=${row#*=} p=0 f=0
+  line=$(grep -E '^[A-Za-z_-]+: [0-9]+ passed, [0-9]+ failed' "$B/suite-$name.log" 2>/dev/null | tail -n 1)
+  if [ -n "$line" ]; then
+    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+    f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+  fi
+  case $result in
+    passed) [ "$p" -eq 0 ] && p=1 ;;
+    skipped) skipped=$((skipped + 1)); printf '  %-32s skipped\n' "$name"; continue ;;
+    *) [ "$f" -eq 0 ] && f=1 ;;
   esac
+  printf '  %-32s %4d passed, %d failed\n' "$name" "$p" "$f"
+  passed=$((passed + p)); failed=$((failed + f))
 done
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -104,22 +104,24 @@ void ga_cfg_quote(const char *v, char out[QUOTE_MAX + 1])
 static int quotes_secret(const struct parse *p, const char *msg)
 {
     static const char key[] = "app_secret";
-    const char *s = p->buf ? strstr(p->buf, key) : NULL;
-    size_t n = 0, mlen = strlen(msg);
+    size_t mlen = strlen(msg);
 
-    if (!s)
-        return 0;
-    s += sizeof key - 1;
-    s += strspn(s, " \t\r\n");
-    if (*s++ != '=')
-        return 0;
-    s += strspn(s, " \t\r\n");
-    if (*s == '"' || *s == '\'')
-        s++;
-    n = strcspn(s, "\"'\r\n");
-    for (size_t i = 0; n >= SECRET_WINDOW && i + SECRET_WINDOW <= n; i++)
-        if (memmem(msg, mlen, s + i, SECRET_WINDOW))
-            return 1;
+    /* every "app_secret =" counts: one in a comment may be the real one */
+    for (const char *k = p->buf ? strstr(p->buf, key) : NULL; k; k = strstr(k + 1, key)) {
+        const char *s = k + sizeof key - 1;
+        size_t n;
+
+        s += strspn(s, " \t\r\n");
+        if (*s++ != '=')
+            continue;
+        s += strspn(s, " \t\r\n");
+        if (*s == '"' || *s == '\'')
+            s++;
+        n = strcspn(s, "\"'\r\n");
+        for (size_t i = 0; n >= SECRET_WINDOW && i + SECRET_WINDOW <= n; i++)
+            if (memmem(msg, mlen, s + i, SECRET_WINDOW))
+                return 1;
+    }
     return 0;
 }
 
@@ -137,9 +139,16 @@ void ga_cfg_fail_at(struct parse *p, int line, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (quotes_secret(p, msg))
-        (void)snprintf(msg, sizeof msg, "error near app_secret (not shown: it would quote "
-                       "the secret)");
+    if (quotes_secret(p, msg)) {
+        /* keep the key name in front ("app_id: ..."), drop the rest */
+        size_t key = strspn(msg, "abcdefghijklmnopqrstuvwxyz_");
+        if (key > 0 && msg[key] == ':')
+            (void)snprintf(msg + key, sizeof msg - key, ": bad value (not shown: it would "
+                           "quote text of app_secret)");
+        else
+            (void)snprintf(msg, sizeof msg, "error near app_secret (not shown: it would "
+                           "quote the secret)");
+    }
     if (line > 0)
         (void)snprintf(p->err, p->errlen, "%s: line %d: %s", p->path, line, msg);
     else

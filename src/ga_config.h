@@ -21,7 +21,7 @@
 #include "ga_factor.h"
 #include "ga_status.h"
 
-#define GA_CONFIG_MAX_SIZE (64 * 1024) /* bytes; larger files are refused */
+#define GA_CONFIG_MAX_SIZE 65536 /* bytes (64 KiB); larger files are refused */
 
 typedef enum {
     GA_CLIENT_AUTH_POST = 0, /* client_secret_post (default) */

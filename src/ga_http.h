@@ -14,7 +14,7 @@
 #include "ga_log.h"
 #include "ga_status.h"
 
-#define GA_HTTP_BODY_MAX (1024 * 1024) /* bytes; a larger answer is an error */
+#define GA_HTTP_BODY_MAX 1048576 /* bytes (1 MiB); a larger answer is an error */
 
 typedef struct ga_http ga_http_t;
 

@@ -8,7 +8,10 @@
  * Only a well-formed envelope {"statusCode": <integer>, ...} is an answer;
  * anything else (not JSON, not an object, statusCode missing, a string, a
  * float) is GA_ERR_UNAVAIL with reason GA_REASON_BAD_ANSWER, whatever the
- * HTTP status. A well-formed envelope is honoured whatever the HTTP status.
+ * HTTP status. A well-formed error envelope is honoured whatever the HTTP
+ * status (proxies pass them on with 4xx/5xx), but statusCode 200 counts only
+ * in a 2xx HTTP answer. Text json-c accepts but RFC 8259 does not (invalid
+ * UTF-8, raw control characters in strings, repeated keys) is not an answer.
  */
 #ifndef GA_RESPONSE_H
 #define GA_RESPONSE_H

@@ -58,7 +58,7 @@ static int open_trusted(int dfd, const char *name, uid_t euid, const ga_logger_t
 /* flock with a bounded wait: 0, or -1 after GA_SENDLOG_LOCK_WAIT seconds. */
 static int lock_bounded(int fd)
 {
-    const struct timespec pause = {0, 50 * 1000 * 1000};
+    const struct timespec pause = {0, 50000000}; /* 50 ms */
 
     for (int i = 0; i < GA_SENDLOG_LOCK_WAIT * 20; i++) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)

@@ -14,7 +14,7 @@
 #include "ga_state.h"
 #include "ga_status.h"
 
-#define GA_STATE_FILE_MAX (16 * 1024) /* largest pending file read or written */
+#define GA_STATE_FILE_MAX 16384 /* bytes (16 KiB): largest pending file read or written */
 
 /* Non-zero if p (not NULL) can be stored and would be loaded back: an
  * enrollable factor type, a token of 1..GA_TOKEN_MAX bytes without control

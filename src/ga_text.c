@@ -200,14 +200,20 @@ static size_t digit_run(const char *in, size_t inlen, size_t pos, size_t *end)
             digits++;
         }
         *end = q;
-        /* a gap of 1..MSG_GAP_MAX gap characters, then a digit? */
+        /* a gap of 1..MSG_GAP_MAX gap characters, then a digit? An email
+         * address starting inside the gap (after a character that cannot
+         * be in a local part) ends the run there. */
         g = q;
-        for (int i = 0; i < MSG_GAP_MAX; i++) {
+        for (int i = 0, after_nonlocal = 0; i < MSG_GAP_MAX; i++) {
+            size_t gpos = g;
             int t = next_tok(in, inlen, &g);
             if (!tok_gap(t)) {
                 last = TOK_END;
                 break;
             }
+            if (after_nonlocal && tok_local(t) && email_at(in, inlen, gpos, &at))
+                return digits;
+            after_nonlocal = !tok_local(t);
             last = t;
             if (tok_digit(peek_tok(in, inlen, g)))
                 break;

@@ -190,8 +190,8 @@ class Faults(PamCase):
     def test_whole_login_deadline(self):
         # each answer takes 2 s (under the 3 s request timeout); total_timeout
         # 3 s ends the login in the second request
-        self.write_config(total_timeout=3)
-        self.emu.fault("*", "slow", seconds=2)
+        self.write_config(total_timeout=3 * int(SLOW), timeout=3 * int(SLOW))
+        self.emu.fault("*", "slow", seconds=2 * int(SLOW))
         res = self.login("alice-pw")
         self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
         self.assertIn("GenAuth unavailable (total_timeout reached) at list-enrolled-factors",
