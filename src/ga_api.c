@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ga_api_body.h"
 #include "ga_http.h"
 #include "ga_secret.h"
 #include "ga_text.h"
@@ -30,8 +31,6 @@
 #define PATH_ENROLL "/api/v3/enroll-factor"
 
 #define GA_HEADERS_MAX 8
-#define GA_ARG_MAX 1024    /* identifiers, passwords, codes: bytes */
-#define GA_CODE_MAX 64     /* passCode: bytes */
 
 struct ga_client {
     const ga_config_t *cfg; /* borrowed */
@@ -56,272 +55,10 @@ typedef struct call {
     int once;          /* must never run twice: a fresh connection */
 } call_t;
 
-/* ------------------------------------------------------- argument checks */
-
-/* Non-empty, at most max bytes, no ASCII control character. Non-ASCII is
- * allowed: identifiers and passwords may be UTF-8. */
-static int text_ok(const char *s, size_t max)
-{
-    size_t n;
-
-    if (!s || !*s || (n = strnlen(s, max + 1)) > max)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
-            return 0;
-    return 1;
-}
-
-/* Non-empty printable ASCII without spaces, at most max bytes: safe in an
- * HTTP header line, and what tokens, codes and ids look like. */
-static int ascii_ok(const char *s, size_t max)
-{
-    size_t n;
-
-    if (!s || !*s || (n = strnlen(s, max + 1)) > max)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-            return 0;
-    return 1;
-}
-
-static int token_ok(const char *s)
-{
-    return ascii_ok(s, GA_TOKEN_MAX);
-}
-
-static int digits_ok(const char *s, size_t min, size_t max)
-{
-    size_t n = s ? strnlen(s, max + 1) : 0;
-
-    if (n < min || n > max)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
 static void reset_err(ga_api_error_t *err)
 {
     memset(err, 0, sizeof *err);
     err->retry_after_s = -1;
-}
-
-/* ---------------------------------------------------------- JSON bodies */
-
-/* Wipe every string value of the tree in place. The bytes belong to
- * json-c objects this file created and still owns, so writing through
- * the const pointers json-c hands out is sound. */
-static void wipe_strings(json_object *o)
-{
-    if (json_object_is_type(o, json_type_string)) {
-        ga_wipe((char *)json_object_get_string(o), (size_t)json_object_get_string_len(o));
-    } else if (json_object_is_type(o, json_type_object)) {
-        json_object_object_foreach(o, key, val)
-        {
-            (void)key;
-            wipe_strings(val);
-        }
-    }
-}
-
-/* Wipe and release a tree. NULL is accepted. */
-static void discard(json_object *o)
-{
-    if (!o)
-        return;
-    wipe_strings(o);
-    json_object_put(o);
-}
-
-/* Add a string member; 0 or -1 (nothing leaked either way). */
-static int add_str(json_object *obj, const char *key, const char *val)
-{
-    json_object *v = json_object_new_string(val);
-
-    if (!v)
-        return -1;
-    if (json_object_object_add(obj, key, v) != 0) {
-        discard(v);
-        return -1;
-    }
-    return 0;
-}
-
-/* Add child; ownership is taken in every case. 0 or -1. */
-static int add_obj(json_object *obj, const char *key, json_object *child)
-{
-    if (!child)
-        return -1;
-    if (json_object_object_add(obj, key, child) != 0) {
-        discard(child);
-        return -1;
-    }
-    return 0;
-}
-
-/* Serialise root, wipe json-c's output buffer and the tree's strings, and
- * release root (in every case). Returns a new string or NULL. */
-static char *finish_body(json_object *root)
-{
-    const char *text;
-    char *copy = NULL;
-
-    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN
-                                                    | JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (text) {
-        copy = strdup(text);
-        ga_wipe((char *)text, strlen(text)); /* root's printbuf, see above */
-    }
-    discard(root);
-    return copy;
-}
-
-static ga_status_t build_signin(const ga_config_t *cfg, const char *identifier,
-                                const char *password, const char *client_ip,
-                                char **out)
-{
-    json_object *root = NULL, *payload = NULL, *options = NULL;
-    const char *field = cfg ? ga_login_field_name(cfg->login_field) : NULL;
-    ga_status_t st = GA_ERR_INTERNAL;
-    int post = cfg && cfg->auth_method == GA_CLIENT_AUTH_POST;
-
-    *out = NULL;
-    if (!cfg || !field || !text_ok(identifier, GA_ARG_MAX) || !text_ok(password, GA_ARG_MAX)
-        || (client_ip && !ga_is_ip_literal(client_ip))
-        || (post && (!ascii_ok(cfg->app_id, GA_ARG_MAX)
-                     || !text_ok(cfg->app_secret, GA_ARG_MAX))))
-        goto out;
-    st = GA_ERR_NOMEM;
-    if (!(root = json_object_new_object()) || !(payload = json_object_new_object())
-        || (client_ip && !(options = json_object_new_object())))
-        goto out;
-    if (add_str(root, "connection", "PASSWORD") || add_str(payload, "password", password)
-        || add_str(payload, field, identifier)
-        || (options && add_str(options, "clientIp", client_ip))
-        || (post && (add_str(root, "client_id", cfg->app_id)
-                     || add_str(root, "client_secret", cfg->app_secret))))
-        goto out;
-    if (add_obj(root, "passwordPayload", payload) != 0) {
-        payload = NULL;
-        goto out;
-    }
-    payload = NULL;
-    if (options && add_obj(root, "options", options) != 0) {
-        options = NULL;
-        goto out;
-    }
-    options = NULL;
-    if ((*out = finish_body(root)))
-        st = GA_OK;
-    root = NULL;
-out:
-    discard(options);
-    discard(payload);
-    discard(root);
-    return st;
-}
-
-char *ga_api_signin_body(const ga_config_t *cfg, const char *identifier,
-                         const char *password, const char *client_ip)
-{
-    char *body = NULL;
-
-    (void)build_signin(cfg, identifier, password, client_ip, &body);
-    return body;
-}
-
-static int profile_ok(const ga_profile_t *p)
-{
-    if (!p)
-        return 0;
-    if (p->type == GA_FACTOR_SMS)
-        return p->phone_cc[0] == '+' && digits_ok(p->phone_cc + 1, 1, GA_CC_MAX - 2)
-               && digits_ok(p->phone, 1, GA_NATIONAL_MAX - 1);
-    if (p->type == GA_FACTOR_EMAIL)
-        return ascii_ok(p->email, GA_EMAIL_MAX - 1) && strchr(p->email, '@') != NULL;
-    return 0;
-}
-
-static ga_status_t build_send_enroll(const ga_profile_t *p, char **out)
-{
-    json_object *root = NULL, *prof = NULL;
-    ga_status_t st = GA_ERR_INTERNAL;
-    int sms = p && p->type == GA_FACTOR_SMS;
-
-    *out = NULL;
-    if (!profile_ok(p))
-        goto out;
-    st = GA_ERR_NOMEM;
-    if (!(root = json_object_new_object()) || !(prof = json_object_new_object()))
-        goto out;
-    if (add_str(root, "factorType", ga_factor_name(p->type))
-        || (sms && (add_str(prof, "phoneNumber", p->phone)
-                    || add_str(prof, "phoneCountryCode", p->phone_cc)))
-        || (!sms && add_str(prof, "email", p->email)))
-        goto out;
-    if (add_obj(root, "profile", prof) != 0) {
-        prof = NULL;
-        goto out;
-    }
-    prof = NULL;
-    if ((*out = finish_body(root)))
-        st = GA_OK;
-    root = NULL;
-out:
-    discard(prof);
-    discard(root);
-    return st;
-}
-
-char *ga_api_send_enroll_body(const ga_profile_t *profile)
-{
-    char *body = NULL;
-
-    (void)build_send_enroll(profile, &body);
-    return body;
-}
-
-static ga_status_t build_enroll(ga_factor_t type, const char *enrollment_token,
-                                const char *pass_code, char **out)
-{
-    json_object *root = NULL, *data = NULL;
-    ga_status_t st = GA_ERR_INTERNAL;
-
-    *out = NULL;
-    if ((type != GA_FACTOR_SMS && type != GA_FACTOR_EMAIL && type != GA_FACTOR_OTP)
-        || !token_ok(enrollment_token) || !ascii_ok(pass_code, GA_CODE_MAX))
-        goto out;
-    st = GA_ERR_NOMEM;
-    if (!(root = json_object_new_object()) || !(data = json_object_new_object()))
-        goto out;
-    if (add_str(root, "factorType", ga_factor_name(type))
-        || add_str(root, "enrollmentToken", enrollment_token)
-        || add_str(data, "passCode", pass_code))
-        goto out;
-    if (add_obj(root, "enrollmentData", data) != 0) {
-        data = NULL;
-        goto out;
-    }
-    data = NULL;
-    if ((*out = finish_body(root)))
-        st = GA_OK;
-    root = NULL;
-out:
-    discard(data);
-    discard(root);
-    return st;
-}
-
-char *ga_api_enroll_body(ga_factor_t type, const char *enrollment_token,
-                         const char *pass_code)
-{
-    char *body = NULL;
-
-    (void)build_enroll(type, enrollment_token, pass_code, &body);
-    return body;
 }
 
 /* ------------------------------------------------------------- requests */
@@ -467,7 +204,7 @@ static ga_status_t op_signin(void *ctx, const char *identifier, const char *pass
         goto out;
     out->access_token = out->mfa_token = NULL;
     out->expires_in = -1;
-    if ((st = build_signin(c->cfg, identifier, password, c->end_user_ip, &body)) != GA_OK)
+    if ((st = ga_api_build_signin(c->cfg, identifier, password, c->end_user_ip, &body)) != GA_OK)
         goto out;
     k.body = body;
     for (int attempt = 0;; attempt++) {
@@ -498,7 +235,7 @@ static ga_status_t list_factors(ga_client_t *c, const char *path, const char *ac
     if (!err)
         return GA_ERR_INTERNAL;
     reset_err(err);
-    if (!c || !out || !token_ok(access_token))
+    if (!c || !out || !ga_api_token_ok(access_token))
         goto out;
     for (int attempt = 0;; attempt++) {
         memset(out, 0, sizeof *out);
@@ -545,7 +282,7 @@ static ga_status_t op_send_enroll(void *ctx, const char *access_token,
     if (!c || !enrollment_token)
         goto out;
     *enrollment_token = NULL;
-    if (!token_ok(access_token) || (st = build_send_enroll(profile, &body)) != GA_OK)
+    if (!ga_api_token_ok(access_token) || (st = ga_api_build_send_enroll(profile, &body)) != GA_OK)
         goto out;
     k.body = body;
     if ((st = send_call(c, &k, &resp, err)) != GA_OK)
@@ -572,8 +309,8 @@ static ga_status_t op_enroll(void *ctx, const char *access_token, ga_factor_t ty
     if (!err)
         return GA_ERR_INTERNAL;
     reset_err(err);
-    if (!c || !token_ok(access_token)
-        || (st = build_enroll(type, enrollment_token, pass_code, &body)) != GA_OK)
+    if (!c || !ga_api_token_ok(access_token)
+        || (st = ga_api_build_enroll(type, enrollment_token, pass_code, &body)) != GA_OK)
         goto out;
     k.body = body;
     if ((st = send_call(c, &k, &resp, err)) != GA_OK)
@@ -592,12 +329,12 @@ out:
 /* What the client needs from cfg, checked once. */
 static int config_ok(const ga_config_t *cfg)
 {
-    if (!cfg || !ascii_ok(cfg->app_id, GA_ARG_MAX) || !cfg->app_host)
+    if (!cfg || !ga_api_ascii_ok(cfg->app_id, GA_ARG_MAX) || !cfg->app_host)
         return 0;
-    if (cfg->auth_method != GA_CLIENT_AUTH_NONE && !text_ok(cfg->app_secret, GA_ARG_MAX))
+    if (cfg->auth_method != GA_CLIENT_AUTH_NONE && !ga_api_text_ok(cfg->app_secret, GA_ARG_MAX))
         return 0;
-    if ((cfg->header_prefix && !ascii_ok(cfg->header_prefix, 64))
-        || (cfg->lang && !ascii_ok(cfg->lang, 64)))
+    if ((cfg->header_prefix && !ga_api_ascii_ok(cfg->header_prefix, 64))
+        || (cfg->lang && !ga_api_ascii_ok(cfg->lang, 64)))
         return 0;
     return cfg->connect_timeout > 0 && cfg->timeout > 0;
 }
