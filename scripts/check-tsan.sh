@@ -50,7 +50,7 @@ fi
 
 # halt_on_error=0: collect every report; exitcode makes any report fail the
 # harness, and test_threads.py also counts the reports on stderr
-export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$TOP/tests/stress/tsan.supp ${TSAN_OPTIONS:-}"
 export abs_top_builddir=$PWD abs_top_srcdir=$TOP
 # test the test: a race planted in the harness must be reported and fail
 export abs_top_builddir=$PWD abs_top_srcdir=$TOP
