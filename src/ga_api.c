@@ -390,6 +390,7 @@ void ga_client_ops(ga_client_t *c, ga_api_ops_t *ops)
 {
     if (!ops)
         return;
+    memset(ops, 0, sizeof *ops); /* TODO(helper C): fill the issue-4 ops */
     ops->ctx = c;
     ops->signin = op_signin;
     ops->list_enrolled = op_list_enrolled;

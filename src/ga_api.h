@@ -43,6 +43,46 @@ typedef struct ga_api_ops {
     ga_status_t (*enroll)(void *ctx, const char *access_token, ga_factor_t type,
                           const char *enrollment_token, const char *pass_code,
                           ga_api_error_t *err);
+    /* POST /api/v3/send-enroll-factor-request {"factorType": "OTP",
+     * "profile": {}}: *enrollment_token and *otp (secrets; caller wipes and
+     * frees / ga_otp_data_clear). See ga_parse_send_enroll_otp. */
+    ga_status_t (*send_enroll_otp)(void *ctx, const char *access_token,
+                                   char **enrollment_token, ga_otp_data_t *otp,
+                                   ga_api_error_t *err);
+    /* POST /api/v3/mfa-totp-verify {"totp": code} with the user's access
+     * token. See ga_parse_totp_verify. */
+    ga_status_t (*totp_verify)(void *ctx, const char *access_token, const char *code,
+                               ga_api_error_t *err);
+    /* Management API (cfg->mgmt_host, userpool_id/userpool_secret):
+     * management token from POST /api/v3/get-management-token, cached per
+     * process until 60 s before it expires (keyed on host + pool id +
+     * secret; mutex-protected), then GET /api/v3/get-mfa-trigger-data?
+     * appId=<app_id>&userId=<user_id>&userIdType=<type> (values
+     * URL-encoded by libcurl). GA_ERR_CONFIG when no credentials are
+     * configured (never sends). See ga_parse_mgmt_token and
+     * ga_parse_mfa_trigger. *out: release with ga_mfa_trigger_clear. */
+    ga_status_t (*mfa_trigger)(void *ctx, const char *user_id, const char *user_id_type,
+                               ga_mfa_trigger_t *out, ga_api_error_t *err);
+    /* Send an MFA code to the target in t, on the app host:
+     * SMS: POST /api/v3/send-sms {phoneNumber, phoneCountryCode?,
+     * "channel": "CHANNEL_VERIFY_MFA"}; EMAIL: POST /api/v3/send-email
+     * {email, "channel": "CHANNEL_VERIFY_MFA"}. On a fresh connection
+     * (never re-sent by libcurl), never retried. See ga_parse_send_code. */
+    ga_status_t (*send_mfa_code)(void *ctx, ga_factor_t type, const ga_mfa_trigger_t *t,
+                                 ga_api_error_t *err);
+    /* Verify a code with "authorization: Bearer <mfa_token>" (V2):
+     * SMS: POST /api/v2/applications/mfa/sms/verify {phone, code,
+     * phoneCountryCode?}; EMAIL: .../mfa/email/verify {email, code};
+     * OTP: POST /api/v2/mfa/totp/verify {totp}. See ga_parse_v2_verify. */
+    ga_status_t (*verify_mfa_code)(void *ctx, const char *mfa_token, ga_factor_t type,
+                                   const ga_mfa_trigger_t *t, const char *code,
+                                   ga_api_error_t *err);
+    /* POST /api/v2/mfa/totp/recovery {recoveryCode} with Bearer mfa_token.
+     * GA_OK with *new_recovery_code (secret, may be NULL when the answer
+     * has none). See ga_parse_v2_verify. */
+    ga_status_t (*totp_recovery)(void *ctx, const char *mfa_token,
+                                 const char *recovery_code, char **new_recovery_code,
+                                 ga_api_error_t *err);
 } ga_api_ops_t;
 
 typedef struct ga_client ga_client_t;

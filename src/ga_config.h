@@ -9,8 +9,20 @@
  *   failmode = secure | safe
  *   connect_timeout (s, 5), timeout (s, 10), total_timeout (s, 30),
  *   max_attempts (3), max_sends (3), max_sends_per_hour (5)
- *   state_dir ("/var/lib/pam_genauth"), lang ("en-US"),
+ *   state_dir ("/var/lib/pam_genauth"), lang ("en-US" | "zh-CN"),
  *   header_prefix ("x-authing-")
+ * Issue 4 (verification, OTP enrollment, policy):
+ *   on_enrolled = verify | ignore ("verify")
+ *   mgmt_host ("https://api.genauth.ai"), userpool_id, userpool_secret
+ *     (optional, both or neither: Management API for SMS/EMAIL verification
+ *     and OTP recovery codes)
+ *   qr = utf8 | ascii | off ("utf8")
+ *   users ({"*"}), groups ({} = no group condition), bypass_users ({}),
+ *   services ({"*"}), noninteractive_services ({}): duo_unix-style pattern
+ *     lists (fnmatch(3) "*" and "?", a leading "!" negates)
+ *   noninteractive = deny | ignore ("deny")
+ *   enroll_grace (0 = no postponing by count, 0..100),
+ *   enroll_grace_until ("" or "YYYY-MM-DD", UTC, through the end of that day)
  */
 #ifndef GA_CONFIG_H
 #define GA_CONFIG_H
@@ -38,6 +50,22 @@ typedef enum {
 
 typedef enum { GA_FAILMODE_SECURE = 0, GA_FAILMODE_SAFE } ga_failmode_t;
 
+/* What to do with a user who already has a factor. */
+typedef enum { GA_ON_ENROLLED_VERIFY = 0, GA_ON_ENROLLED_IGNORE } ga_on_enrolled_t;
+
+/* How the OTP enrollment shows the otpauth:// URI as a QR code. */
+typedef enum { GA_QR_UTF8 = 0, GA_QR_ASCII, GA_QR_OFF } ga_qr_mode_t;
+
+/* Result for callers that cannot answer questions. */
+typedef enum { GA_NONINTERACTIVE_DENY = 0, GA_NONINTERACTIVE_IGNORE } ga_noninteractive_t;
+
+/* A list of patterns (users, groups, services), each at most 256 bytes of
+ * printable ASCII; owned by the config. */
+typedef struct ga_strlist {
+    char **v;
+    size_t n;
+} ga_strlist_t;
+
 /* Plain, immutable after load. Every string is owned by the struct. */
 typedef struct ga_config {
     char *path;       /* the file it was loaded from */
@@ -59,8 +87,24 @@ typedef struct ga_config {
     long max_sends;       /* codes sent per login, 1..5 */
     long max_sends_per_hour; /* codes sent per user in any hour, across logins, 1..100 */
     char *state_dir;      /* absolute path */
-    char *lang;           /* en-US | zh-CN | zh-TW | ja-JP */
+    char *lang;           /* "en-US" | "zh-CN": user-facing text (ga_msg.h) and x-authing-lang */
     char *header_prefix;  /* "x-authing-" | "x-genauth-" */
+    /* issue 4 */
+    ga_on_enrolled_t on_enrolled;
+    char *mgmt_host;       /* "https://host[:port]", no trailing slash */
+    char *userpool_id;     /* NULL = no Management API credentials */
+    char *userpool_secret; /* secret: wiped by ga_config_free; NULL iff userpool_id is */
+    ga_qr_mode_t qr;
+    ga_strlist_t users;                   /* default {"*"} */
+    ga_strlist_t groups;                  /* default empty: no group condition */
+    ga_strlist_t bypass_users;            /* default empty */
+    ga_strlist_t services;                /* default {"*"} */
+    ga_strlist_t noninteractive_services; /* default empty */
+    ga_noninteractive_t noninteractive;
+    long enroll_grace;              /* postponements allowed per user, 0..100 */
+    long long enroll_grace_until;   /* seconds since the epoch: `later` allowed
+                                       before this instant (00:00 UTC of the day
+                                       after the configured date); 0 = no date */
 } ga_config_t;
 
 /* Open path safely (O_NOFOLLOW, O_CLOEXEC, O_NOCTTY; fstat: regular file,

@@ -11,6 +11,12 @@
  * the send with GA_IGNORE; bind: start at the code prompt). */
 ga_status_t ga_enroll_run(const ga_flow_env_t *env, ga_stash_t *st);
 
+/* Enroll an authenticator app (OTP) for a signed-in user: POST
+ * /api/v3/send-enroll-factor-request {factorType OTP}, show the QR code
+ * (cfg->qr), the secret in groups, issuer, account and recovery code, ask
+ * for the current code and POST /api/v3/enroll-factor. In ga_enroll_otp.c. */
+ga_status_t ga_enroll_otp(const ga_flow_env_t *env, ga_stash_t *st);
+
 /* The flow's clock, in seconds since the epoch. */
 long long ga_flow_now(const ga_flow_env_t *env);
 

@@ -35,18 +35,42 @@ typedef struct ga_api_error {
     long retry_after_s; /* from Retry-After, -1 if unknown */
 } ga_api_error_t;
 
-/* POST /api/v3/signin result. access_token and mfa_token are secrets:
+/* MFA trigger data (genauth-api.md section 5): from GET
+ * /api/v3/get-mfa-trigger-data (Management API) or from a signin answer
+ * with apiCode 1635/1636. mfa_token is a secret, phone/email contact data:
+ * release with ga_mfa_trigger_clear. A factor counts as enabled when
+ * applicationMfa lists its mfaPolicy ("OTP", "SMS", "EMAIL") with status 1,
+ * or (OTP) totpMfaEnabled is true; SMS/EMAIL also need a valid mfaPhone /
+ * mfaEmail (validated like user input: ga_validate rules). */
+typedef struct ga_mfa_trigger {
+    char *mfa_token;              /* NULL if absent */
+    int otp;                      /* OTP enabled for the user */
+    int sms;                      /* SMS enabled and phone set */
+    int email;                    /* EMAIL enabled and email set */
+    char phone_cc[GA_CC_MAX];     /* mfaPhoneCountryCode, "" if absent */
+    char phone[GA_NATIONAL_MAX];  /* mfaPhone: national digits */
+    char email_addr[GA_EMAIL_MAX];/* mfaEmail */
+} ga_mfa_trigger_t;
+
+void ga_mfa_trigger_clear(ga_mfa_trigger_t *t);
+
+/* POST /api/v3/signin result. access_token and mfa are secrets:
  * release with ga_signin_clear. */
 typedef struct ga_signin {
     char *access_token; /* on GA_OK */
     long expires_in;    /* seconds, from expire_in or expires_in; -1 if absent */
-    char *mfa_token;    /* on GA_ENROLLED through apiCode 1635/1636, may be NULL */
+    char *mfa_token;    /* TODO(helper C): remove, use mfa.mfa_token */
+    ga_mfa_trigger_t mfa; /* on GA_ENROLLED through apiCode 1635/1636: what
+                             data carried (mfa.mfa_token may be NULL) */
 } ga_signin_t;
 
 /* One entry of list-enrolled-factors / list-factors-to-enroll. */
 typedef struct ga_factor_entry {
     ga_factor_t type;    /* GA_FACTOR_UNKNOWN for a type this version does not know */
     char type_name[16];  /* the factorType as sent, sanitised */
+    char target[GA_MASKED_MAX]; /* list-enrolled-factors: the profile's phone
+                                   (ga_mask_phone) or email (ga_mask_email),
+                                   masked; "" when absent or malformed */
 } ga_factor_entry_t;
 
 #define GA_FACTOR_LIST_MAX 32
@@ -93,5 +117,63 @@ ga_status_t ga_parse_send_enroll(const char *body, size_t len, long http_status,
  * GA_ERR_UNAVAIL (5xx, garbage). */
 ga_status_t ga_parse_enroll_factor(const char *body, size_t len, long http_status,
                                    long retry_after_s, ga_api_error_t *err);
+
+/* OTP enrollment data (send-enroll-factor-request with factorType OTP,
+ * data.otpData). Both strings are secrets: release with ga_otp_data_clear. */
+typedef struct ga_otp_data {
+    char *qr_uri;        /* otpData.qrCodeUri, an otpauth:// URI (checked by
+                            the caller with ga_otpauth_parse) */
+    char *recovery_code; /* otpData.recoveryCode, NULL if absent */
+} ga_otp_data_t;
+
+void ga_otp_data_clear(ga_otp_data_t *d);
+
+/* send-enroll-factor-request for OTP: as ga_parse_send_enroll, and on GA_OK
+ * also otp (qr_uri required: a non-empty string of at most 2048 bytes;
+ * recovery_code optional, at most 128 printable ASCII bytes). Missing or
+ * malformed otpData is GA_ERR_UNAVAIL / BAD_ANSWER. */
+ga_status_t ga_parse_send_enroll_otp(const char *body, size_t len, long http_status,
+                                     long retry_after_s, char **enrollment_token,
+                                     ga_otp_data_t *otp, ga_api_error_t *err);
+
+/* POST /api/v3/mfa-totp-verify: GA_OK only for statusCode 200 with
+ * data.verified === true; verified false, apiCode 6001, or a 400/422
+ * without apiCode -> GA_ERR_WRONG_CODE; 429 -> GA_ERR_THROTTLED; other 4xx
+ * -> GA_ERR_REJECTED; 5xx, garbage, 200 without a boolean verified ->
+ * GA_ERR_UNAVAIL. */
+ga_status_t ga_parse_totp_verify(const char *body, size_t len, long http_status,
+                                 long retry_after_s, ga_api_error_t *err);
+
+/* POST /api/v3/get-management-token: GA_OK with *token (secret, caller
+ * wipes and frees) and *expires_in (seconds, 7200 when absent, clamped to
+ * 60..86400); 400/401/403 -> GA_ERR_UNAVAIL with reason APP_CRED (bad
+ * user pool id/secret: an admin error); other answers GA_ERR_UNAVAIL. */
+ga_status_t ga_parse_mgmt_token(const char *body, size_t len, long http_status,
+                                char **token, long *expires_in, ga_api_error_t *err);
+
+/* GET /api/v3/get-mfa-trigger-data: GA_OK with *out filled (mfa_token
+ * required); 404 or apiCode 2004 -> GA_ERR_REJECTED (no such user);
+ * 401/403 -> GA_ERR_UNAVAIL / APP_CRED; others as usual. */
+ga_status_t ga_parse_mfa_trigger(const char *body, size_t len, long http_status,
+                                 ga_mfa_trigger_t *out, ga_api_error_t *err);
+
+/* POST /api/v3/send-sms, /api/v3/send-email (envelope only): GA_OK,
+ * GA_ERR_THROTTLED (429, 422, apiCode 2080), GA_ERR_REJECTED (other 4xx),
+ * GA_ERR_UNAVAIL. */
+ga_status_t ga_parse_send_code(const char *body, size_t len, long http_status,
+                               long retry_after_s, ga_api_error_t *err);
+
+/* The V2 envelope {"code": int, "message": string, "data"?: ...} of
+ * /api/v2/applications/mfa/{sms,email}/verify, /api/v2/mfa/totp/verify and
+ * /api/v2/mfa/totp/recovery: GA_OK for code 200 (in a 2xx HTTP answer);
+ * 6001, 6002, 2001 -> GA_ERR_WRONG_CODE; 2021 (mfaToken expired), 2300 ->
+ * GA_ERR_EXPIRED; 429 -> GA_ERR_THROTTLED; other codes -> GA_ERR_REJECTED;
+ * HTTP 5xx without envelope, garbage -> GA_ERR_UNAVAIL. err->status_code
+ * carries `code`. new_recovery_code may be NULL; when not NULL and the
+ * answer is GA_OK with a string data.recoveryCode (at most 128 printable
+ * ASCII bytes), *new_recovery_code is a new string (secret), else NULL. */
+ga_status_t ga_parse_v2_verify(const char *body, size_t len, long http_status,
+                               long retry_after_s, char **new_recovery_code,
+                               ga_api_error_t *err);
 
 #endif

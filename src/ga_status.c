@@ -21,6 +21,10 @@ static const char *const status_names[GA_STATUS_MAX] = {
     [GA_ERR_NOT_FOUND] = "not found",
     [GA_ENROLLED] = "already enrolled",
     [GA_IGNORE] = "ignore",
+    [GA_EXCLUDED] = "excluded by policy",
+    [GA_POSTPONED] = "enrollment postponed",
+    [GA_ERR_NONINTERACTIVE] = "non-interactive caller",
+    [GA_ERR_NO_METHOD] = "no factor verifiable here",
 };
 
 static const char *const reason_names[GA_REASON_MAX] = {

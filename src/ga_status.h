@@ -24,6 +24,14 @@ typedef enum {
     GA_ERR_NOT_FOUND,   /* no such item (state file, stash)   -> internal use */
     GA_ENROLLED,        /* the user already has a factor      -> PAM_IGNORE */
     GA_IGNORE,          /* nothing to decide (step=request)   -> PAM_IGNORE */
+    GA_EXCLUDED,        /* policy: not in scope / break-glass -> PAM_IGNORE, no network */
+    GA_POSTPONED,       /* the user answered `later` (grace)   -> PAM_IGNORE */
+    GA_ERR_NONINTERACTIVE, /* cannot prompt (service marked so, or
+                              conversation error on an ECHO_ON
+                              prompt before an enrollment)      -> `noninteractive` */
+    GA_ERR_NO_METHOD,   /* only factors this host cannot verify
+                           (SMS/EMAIL without Management API
+                           credentials, FACE)                 -> PAM_AUTH_ERR, any failmode */
     GA_STATUS_MAX
 } ga_status_t;
 

@@ -1,13 +1,17 @@
 /* ga_ui.h - how the PAM-free flow talks to the user.
  *
  * The PAM glue implements these with pam_prompt/pam_info/pam_error; the unit
- * tests with a script. Texts are ASCII, at most 80 columns per line, no
- * escape sequences.
+ * tests with a script. Texts are at most 80 columns per line (QR codes
+ * aside), no escape sequences; ASCII in en-US, UTF-8 in zh-CN. One message
+ * is at most GA_UI_CHUNK bytes: PAM_MAX_MSG_SIZE is 512 and some
+ * applications cut longer ones; ga_ui_show() splits longer texts.
  */
 #ifndef GA_UI_H
 #define GA_UI_H
 
 #include "ga_status.h"
+
+#define GA_UI_CHUNK 480 /* bytes per message, NUL excluded */
 
 typedef struct ga_ui {
     /* Ask a question. echo_on: show what the user types. On GA_OK *answer is
@@ -20,5 +24,11 @@ typedef struct ga_ui {
     void (*error)(void *ctx, const char *text);
     void *ctx;
 } ga_ui_t;
+
+/* Show text (lines separated by '\n') through ui->info (is_error 0) or
+ * ui->error, as few messages as possible, each at most GA_UI_CHUNK bytes,
+ * split at line ends; a single longer line is split at a UTF-8 character
+ * boundary. Empty text shows nothing. Implemented in ga_ui.c. */
+void ga_ui_show(const ga_ui_t *ui, int is_error, const char *text);
 
 #endif

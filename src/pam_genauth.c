@@ -97,10 +97,18 @@ static int to_pam(ga_status_t st, const ga_config_t *cfg)
         [GA_ERR_NOT_FOUND] = PAM_SERVICE_ERR,
         [GA_ENROLLED] = PAM_IGNORE,
         [GA_IGNORE] = PAM_IGNORE,
+        [GA_EXCLUDED] = PAM_IGNORE,
+        [GA_POSTPONED] = PAM_IGNORE,
+        [GA_ERR_NONINTERACTIVE] = PAM_AUTH_ERR,
+        [GA_ERR_NO_METHOD] = PAM_AUTH_ERR,
     };
+    /* every status has an entry: a missing one would be 0 = PAM_SUCCESS */
+    _Static_assert(GA_STATUS_MAX == 21, "update the PAM mapping table");
 
     if ((unsigned)st >= GA_STATUS_MAX)
         return PAM_SERVICE_ERR;
+    if (st == GA_ERR_NONINTERACTIVE && cfg && cfg->noninteractive == GA_NONINTERACTIVE_IGNORE)
+        return PAM_IGNORE;
     if (st == GA_ERR_UNAVAIL && cfg && cfg->failmode == GA_FAILMODE_SAFE)
         return PAM_IGNORE; /* safe: the rest of the stack decides; never success */
     return table[st];

@@ -188,8 +188,12 @@ static ga_config_t cfg;
 static fake_ui_t ui_data;
 static fake_api_t api_data;
 static ga_ui_t ui = {ui_prompt, ui_info, ui_error, &ui_data};
-static ga_api_ops_t api = {&api_data, api_signin, api_enrolled, api_to_enroll, api_send,
-                           api_enroll};
+static ga_api_ops_t api = {.ctx = &api_data,
+                           .signin = api_signin,
+                           .list_enrolled = api_enrolled,
+                           .list_to_enroll = api_to_enroll,
+                           .send_enroll = api_send,
+                           .enroll = api_enroll};
 
 static void log_sink(void *ctx, int prio, const char *line)
 {
