@@ -595,11 +595,53 @@ END_TEST
 
 START_TEST(conversation_error_before_send_sends_nothing)
 {
+    /* the phone prompt is the first ECHO_ON prompt (menu skipped): a
+     * client that cannot answer it is non-interactive */
     ga_stash_t *st = ga_stash_new("alice");
     answers(2, "pw", NULL);
-    ck_assert_int_eq(run(st), GA_ERR_CONV);
+    ck_assert_int_eq(run(st), GA_ERR_NONINTERACTIVE);
     ck_assert_int_eq(api_data.n_send, 0);
+    ck_assert_ptr_nonnull(strstr(logbuf, "enrollment not started"));
     ck_assert_ptr_nonnull(strstr(logbuf, "keyboard-interactive"));
+    ck_assert_ptr_nonnull(strstr(logbuf, "noninteractive = deny"));
+    ga_stash_free(st);
+}
+END_TEST
+
+START_TEST(noninteractive_at_the_menu)
+{
+    ga_stash_t *st = ga_stash_new("alice");
+    api_data.offer[1] = GA_FACTOR_EMAIL;
+    api_data.n_offer = 2;
+    cfg.noninteractive = GA_NONINTERACTIVE_IGNORE;
+    answers(2, "pw", NULL);
+    ck_assert_int_eq(run(st), GA_ERR_NONINTERACTIVE);
+    ck_assert_int_eq(ui_data.echo[1], 1);
+    ck_assert_ptr_nonnull(strstr(ui_data.prompts[1], "Choose 1-2: "));
+    ck_assert_ptr_nonnull(strstr(logbuf, "noninteractive = ignore"));
+    ck_assert_int_eq(api_data.n_send, 0);
+    ga_stash_free(st);
+}
+END_TEST
+
+START_TEST(conversation_error_after_the_first_prompt_stays_conv)
+{
+    ga_stash_t *st = ga_stash_new("alice");
+    api_data.offer[1] = GA_FACTOR_EMAIL;
+    api_data.n_offer = 2;
+    answers(3, "pw", "1", NULL); /* menu answered, phone prompt fails */
+    ck_assert_int_eq(run(st), GA_ERR_CONV);
+    ck_assert_ptr_nonnull(strstr(logbuf, "enrollment stopped"));
+    ck_assert_ptr_null(strstr(logbuf, "enrollment not started"));
+    ga_stash_free(st);
+    st = ga_stash_new("alice");
+    answers(3, "pw", "x", NULL); /* an invalid answer, then the re-asked menu fails */
+    ck_assert_int_eq(run(st), GA_ERR_CONV);
+    ga_stash_free(st);
+    st = ga_stash_new("alice");
+    answers(3, "pw", "18812345678", NULL); /* after the send */
+    api_data.n_offer = 1;
+    ck_assert_int_eq(run(st), GA_ERR_CONV);
     ga_stash_free(st);
 }
 END_TEST
@@ -805,6 +847,8 @@ int main(void)
     tcase_add_test(tc, send_limit_per_login);
     tcase_add_test(tc, rejected_send_shows_sanitised_reason);
     tcase_add_test(tc, conversation_error_before_send_sends_nothing);
+    tcase_add_test(tc, noninteractive_at_the_menu);
+    tcase_add_test(tc, conversation_error_after_the_first_prompt_stays_conv);
     tcase_add_test(tc, empty_answer_cancels);
     tcase_add_test(tc, empty_password_cancels);
     tcase_add_test(tc, oversized_answers_are_rejected_not_truncated);
