@@ -241,7 +241,7 @@ static ga_status_t start(const ga_flow_env_t *env, ga_stash_t *st)
         goto out;
     }
     if (!otp.qr_uri || ga_otpauth_parse(otp.qr_uri, &oa) != GA_OK) {
-        rc = bad_otp_data(env, "otpData.qrCodeUri is not a usable otpauth://totp URI");
+        rc = bad_otp_data(env, "otpData.qrCodeUri is not a usable TOTP key URI");
         goto out;
     }
     if (otp.recovery_code && !recovery_ok(otp.recovery_code)) {
