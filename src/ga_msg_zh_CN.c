@@ -2,12 +2,12 @@
  *
  * One entry per msgid: {"en-US text exactly as in the source", "zh-CN"}.
  * Entries are grouped by the source file that uses them (a comment line
- * per file) and are not sorted: append new ones at the end of their group
- * (or a new group). tests/unit/check_msg.py checks this table against the
- * sources: every msgid translated, no unused or duplicate entry, the same
- * printf conversions, lines of at most 80 columns (CJK counts 2).
- * `tests/unit/check_msg.py --missing` prints stubs for the missing ones.
- * See docs/i18n.md. */
+ * per group) and are not sorted: append new ones at the end of their
+ * group, or start a new group. tests/unit/check_msg_table.py checks the
+ * table against the sources: every msgid translated, no unused or
+ * duplicate entry, the same printf conversions, lines of at most 80
+ * columns (CJK counts 2). `tests/unit/check_msg_table.py --missing`
+ * prints stubs for the missing ones. See docs/i18n.md. */
 #include "config.h"
 
 #include "ga_msg_table.h"

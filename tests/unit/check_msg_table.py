@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""check_msg.py - check the message catalogue (src/ga_msg_zh_CN.c) against
+"""check_msg_table.py - check the message catalogue (src/ga_msg_zh_CN.c) against
 the sources (src/*.c, src/*.h).
 
 Extracts the msgid of every GA_T(env, "..."), ga_tr(lang, "...") and
@@ -16,10 +16,10 @@ skipped) and fails on:
   - a marker whose argument mixes literals and code   (not-literal)
 
 Usage:
-  check_msg.py               self-test, then check $abs_top_srcdir/src
-  check_msg.py --self-test   only the self-test (each rule must fire)
-  check_msg.py --missing     print table stubs for the missing msgids
-  check_msg.py SRCDIR        check another source directory
+  check_msg_table.py               self-test, then check $abs_top_srcdir/src
+  check_msg_table.py --self-test   only the self-test (each rule must fire)
+  check_msg_table.py --missing     print table stubs for the missing msgids
+  check_msg_table.py SRCDIR        check another source directory
 Python standard library only. Exit 0 when clean, 1 otherwise.
 """
 
