@@ -180,6 +180,23 @@ static ga_status_t api_enroll(void *ctx, const char *tok, ga_factor_t type, cons
     return rc;
 }
 
+/* OTP enrollment: a fixed, valid otpauth URI (check_enroll_otp covers the rest) */
+static ga_status_t api_send_otp(void *ctx, const char *tok, char **et, ga_otp_data_t *otp,
+                                ga_api_error_t *err)
+{
+    fake_api_t *a = ctx;
+    ga_status_t rc = next_rc(a->send, &a->n_send);
+
+    ck_assert_str_eq(tok, "at-123");
+    fill_err(err, rc, -1);
+    if (rc != GA_OK)
+        return rc;
+    *et = strdup("et-otp");
+    otp->qr_uri = strdup("otpauth://totp/GenAuth:alice?secret=JBSWY3DPEHPK3PXP"
+                         "&issuer=GenAuth");
+    return GA_OK;
+}
+
 /* ---- fixture ---------------------------------------------------------------- */
 
 static char state_dir[64];
@@ -193,6 +210,7 @@ static ga_api_ops_t api = {.ctx = &api_data,
                            .list_enrolled = api_enrolled,
                            .list_to_enroll = api_to_enroll,
                            .send_enroll = api_send,
+                           .send_enroll_otp = api_send_otp,
                            .enroll = api_enroll};
 
 static void log_sink(void *ctx, int prio, const char *line)
@@ -729,6 +747,30 @@ START_TEST(request_then_bind_steps)
 }
 END_TEST
 
+START_TEST(otp_request_then_bind_steps)
+{
+    ga_stash_t *st = ga_stash_new("alice");
+    cfg.factors[2] = GA_FACTOR_OTP;
+    cfg.n_factors = 3;
+    cfg.qr = GA_QR_OFF;
+    api_data.offer[1] = GA_FACTOR_OTP;
+    api_data.n_offer = 2;
+    answers(2, "pw", "2");
+    ck_assert_int_eq(run_step(st, GA_STEP_REQUEST, NULL), GA_IGNORE);
+    ck_assert_int_eq(st->state, GA_STASH_PENDING);
+    ck_assert_ptr_nonnull(strstr(ui_data.infos, "JBSW Y3DP EHPK 3PXP"));
+    ck_assert(!pending_file_exists()); /* never on disk */
+    answers(1, "123456");
+    ck_assert_int_eq(run_step(st, GA_STEP_BIND, NULL), GA_OK);
+    ck_assert_int_eq(api_data.n_signin, 1);
+    ck_assert_int_eq(api_data.n_send, 1);
+    ck_assert_str_eq(api_data.last_token, "et-otp");
+    ck_assert_str_eq(ui_data.prompts[2], "Enter the 6-digit code from your authenticator app: ");
+    ck_assert_ptr_null(strstr(logbuf, "JBSW"));
+    ga_stash_free(st);
+}
+END_TEST
+
 START_TEST(bind_replays_request_failure)
 {
     ga_stash_t *st = ga_stash_new("alice");
@@ -855,6 +897,7 @@ int main(void)
     tcase_add_test(tc, second_run_in_handle_never_sends_again);
     tcase_add_test(tc, failures_are_not_replayed_by_step_both);
     tcase_add_test(tc, request_then_bind_steps);
+    tcase_add_test(tc, otp_request_then_bind_steps);
     tcase_add_test(tc, bind_replays_request_failure);
     tcase_add_test(tc, bind_without_request_is_config_error);
     tcase_add_test(tc, resume_after_reconnect_from_state_file);
