@@ -218,10 +218,14 @@ class MfaApi:
         return None
 
     def _mgmt_user(self, req):
-        """(user, None) or (None, error envelope) from ?userId&userIdType."""
+        """(user, None) or (None, error envelope): a valid management call
+        about ?userId&userIdType."""
         err = self._require_mgmt(req)
         if err:
             return None, err
+        return self._query_user(req)
+
+    def _query_user(self, req):
         uid, id_type = req.query.get("userId"), req.query.get("userIdType") or "user_id"
         if not uid:
             return None, self.bad_param(req, "userId")
@@ -241,7 +245,7 @@ class MfaApi:
             return self.bad_param(req, "appId")
         if app_id != self.settings["app_id"]:
             return self.envelope(req, 404, "app_not_found")
-        user, err = self._mgmt_user(req)
+        user, err = self._query_user(req)
         if err:
             return err
         return self.ok(req, self.trigger_data(user, self._issue_mfa_token(user)))
