@@ -241,7 +241,6 @@ CASES = [
     bad("login_format", "%u" + "x" * 130, "long"),
     bad("factors", [], "empty"),
     bad("factors", ["FACE"], "face"),
-    bad("factors", ["OTP"], "otp"),
     bad("factors", ["SMS", "SMS"], "twice"),
     bad("factors", ["sms"], "lower"),
     bad("phone_country_code", "86", "no-plus"),
