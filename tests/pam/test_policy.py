@@ -80,6 +80,7 @@ class Policy(PamCase):
         self.assertIn("<6> pam_genauth(%s:auth): %s\n" % (service, want), res.syslog)
         self.assertEqual(res.syslog.count("not asked for MFA"), 1, res.syslog)
         self.assertLess(res.elapsed, QUICK, repr(res))
+        self.assertEqual(res.stderr, "", repr(res))  # incl. sanitizer reports
         return res
 
     def asked(self, user="alice", service="genauth-test"):
