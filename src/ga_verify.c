@@ -268,6 +268,12 @@ ga_status_t ga_verify_run(const ga_flow_env_t *env, ga_stash_t *st,
         ga_log(env->lg, LOG_ERR, "user %s: verification called without its data", env->user);
         goto out;
     }
+    if (!env->api->totp_verify || !env->api->mfa_trigger || !env->api->send_mfa_code ||
+        !env->api->verify_mfa_code || !env->api->totp_recovery) {
+        ga_log(env->lg, LOG_ERR, "user %s: this build's GenAuth client cannot verify factors; "
+               "access denied", env->user);
+        goto out;
+    }
     rc = enrolled ? choices_from_list(&v, enrolled, ch, &n)
                   : choices_from_signin(&v, from_signin, ch, &n);
     if (rc == GA_OK)

@@ -1106,6 +1106,11 @@ START_TEST(bad_arguments_are_internal_errors)
     ck_assert_int_eq(ga_verify_run(&env, st, NULL, NULL), GA_ERR_INTERNAL);
     ck_assert_int_eq(ga_verify_run(&env, st, &list, &t), GA_ERR_INTERNAL);
     ck_assert_int_eq(ga_verify_run(&env, st, &list, NULL), GA_ERR_INTERNAL); /* no token */
+    st->access_token = strdup("at-123");
+    api.totp_recovery = NULL; /* a client without the issue-4 calls */
+    ck_assert_int_eq(ga_verify_run(&env, st, &list, NULL), GA_ERR_INTERNAL);
+    api.totp_recovery = api_recovery;
+    ck_assert_ptr_nonnull(strstr(logbuf, "cannot verify factors; access denied"));
     ck_assert_int_eq(total_calls(), 0);
     ga_stash_free(st);
 }
