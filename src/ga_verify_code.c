@@ -15,7 +15,7 @@
 #include "ga_validate.h"
 #include "ga_verify_int.h"
 
-#define GA_INPUT_TRIES 3 /* invalid answers per verification before giving up */
+#define GA_VERIFY_INPUT_TRIES 3 /* invalid answers per verification before giving up */
 
 int ga_verify_have_mgmt(const ga_config_t *cfg)
 {
@@ -92,7 +92,7 @@ ga_status_t ga_verify_invalid(ga_verify_ctx_t *v, const char *prompt, const char
 {
     const ga_flow_env_t *env = v->env;
 
-    if (++v->invalid >= GA_INPUT_TRIES) {
+    if (++v->invalid >= GA_VERIFY_INPUT_TRIES) {
         ga_log(env->lg, LOG_NOTICE,
                "user %s from %s: too many invalid answers at the %s prompt; access denied",
                env->user, ga_flow_rhost(env), prompt);
@@ -141,7 +141,7 @@ static const char *check_call(const ga_verify_ctx_t *v, ga_factor_t f, int recov
     return f == GA_FACTOR_SMS ? "mfa/sms/verify" : "mfa/email/verify";
 }
 
-/* One check with GenAuth; an expired mfaToken is renewed once. *fetch_rc
+/* One check with GenAuth; an expired mfaToken is renewed once. *fetch_failed
  * is set when renewing failed (already logged). */
 static ga_status_t check(ga_verify_ctx_t *v, ga_factor_t f, int recovery, const char *code,
                          char **new_recovery, ga_api_error_t *err, int *fetch_failed)
