@@ -809,6 +809,128 @@ START_TEST(conversation_error_later_stays_conv)
 }
 END_TEST
 
+/* ---- grace ------------------------------------------------------------------------- */
+
+static const char *menu_text(void) { return prompt_no(0)->text; }
+
+START_TEST(grace_later_with_a_count)
+{
+    cfg.enroll_grace = 2;
+    answers(1, "  LATER ");
+    ck_assert_int_eq(run_once(), GA_POSTPONED);
+    ck_assert_str_eq(menu_text(), "Set up two-factor authentication for your account.\n"
+                                  "  1) SMS (text message to your phone)\n"
+                                  "  2) Authenticator app (TOTP)\n"
+                                  "Type later to set this up next time (2 left).\n"
+                                  "Choose 1-2: ");
+    ck_assert(shown("Two-factor setup postponed."));
+    ck_assert_ptr_nonnull(strstr(logbuf, "enrollment postponed by the user (later): 1 "
+                                         "postponement(s) left"));
+    ck_assert_int_eq(a.n_send_otp + a.n_send, 0);
+    memset(&u, 0, sizeof u);
+    answers(1, "later");
+    ck_assert_int_eq(run_once(), GA_POSTPONED);
+    ck_assert_ptr_nonnull(strstr(menu_text(), "(1 left)"));
+    /* used up: no `later` in the menu, and `later` is an invalid answer */
+    memset(&u, 0, sizeof u);
+    answers(3, "later", "2", "123456");
+    ck_assert_int_eq(run_once(), GA_OK);
+    ck_assert_ptr_null(strstr(menu_text(), "later"));
+    ck_assert_ptr_null(strstr(prompt_no(1)->text, "later"));
+    ck_assert_str_ne(prompt_no(1)->text, menu_text()); /* a reason above the menu */
+    ck_assert_int_eq(a.n_send_otp, 1);
+}
+END_TEST
+
+START_TEST(grace_later_with_a_date)
+{
+    /* allowed through 2023-11-20 (UTC): until 2023-11-21 00:00 UTC */
+    cfg.enroll_grace_until = 1700524800;
+    answers(1, "later");
+    ck_assert_int_eq(run_once(), GA_POSTPONED);
+    ck_assert_ptr_nonnull(
+        strstr(menu_text(), "\nType later to set this up next time (until 2023-11-20).\n"));
+    ck_assert_ptr_nonnull(strstr(logbuf, "until 2023-11-20"));
+    /* both limits */
+    cfg.enroll_grace = 3;
+    memset(&u, 0, sizeof u);
+    answers(1, "later");
+    ck_assert_int_eq(run_once(), GA_POSTPONED);
+    ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left, until 2023-11-20)."));
+    /* after the date */
+    fake_time = 1700524800;
+    memset(&u, 0, sizeof u);
+    answers(1, "");
+    ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
+    ck_assert_ptr_null(strstr(menu_text(), "later"));
+}
+END_TEST
+
+START_TEST(grace_shows_the_menu_for_a_single_factor)
+{
+    cfg.enroll_grace = 1;
+    cfg.factors[1] = GA_FACTOR_EMAIL;
+    a.n_offer = 1; /* SMS only: the menu would be skipped without grace */
+    answers(1, "later");
+    ck_assert_int_eq(run_once(), GA_POSTPONED);
+    ck_assert_str_eq(menu_text(), "Set up two-factor authentication for your account.\n"
+                                  "  1) SMS (text message to your phone)\n"
+                                  "Type later to set this up next time (1 left).\n"
+                                  "Choose 1: ");
+}
+END_TEST
+
+START_TEST(grace_reset_after_enrollment)
+{
+    cfg.enroll_grace = 2;
+    answers(1, "later");
+    ck_assert_int_eq(run_once(), GA_POSTPONED);
+    memset(&u, 0, sizeof u);
+    answers(2, "2", "123456");
+    ck_assert_int_eq(run_once(), GA_OK);
+    memset(&u, 0, sizeof u);
+    answers(1, "");
+    ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
+    ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left)"));
+}
+END_TEST
+
+static void move_state_dir(int prompt)
+{
+    if (prompt == 0)
+        ck_assert_int_eq(rename(state_dir, moved_dir), 0);
+}
+
+START_TEST(grace_not_recorded_is_refused)
+{
+    cfg.enroll_grace = 2;
+    u.before_answer = move_state_dir; /* the grace file cannot be written */
+    answers(3, "later", "later", "");
+    ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
+    ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left)"));
+    ck_assert_str_eq(prompt_no(1)->text, "Setup cannot be postponed now. Choose a method.\n"
+                                         "Set up two-factor authentication for your account.\n"
+                                         "  1) SMS (text message to your phone)\n"
+                                         "  2) Authenticator app (TOTP)\n"
+                                         "Choose 1-2: ");
+    ck_assert_ptr_null(strstr(prompt_no(2)->text, "Type later"));
+    ck_assert_ptr_nonnull(strstr(logbuf, "could not be recorded"));
+    ck_assert_ptr_null(strstr(logbuf, "enrollment postponed"));
+}
+END_TEST
+
+START_TEST(noninteractive_with_grace_is_not_postponed)
+{
+    cfg.enroll_grace = 2;
+    answers(1, NULL);
+    ck_assert_int_eq(run_once(), GA_ERR_NONINTERACTIVE);
+    memset(&u, 0, sizeof u);
+    answers(1, "");
+    ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
+    ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left)")); /* nothing used */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("enroll_otp");
@@ -841,6 +963,12 @@ int main(void)
     tcase_add_test(tc, request_then_bind_steps);
     tcase_add_test(tc, noninteractive_on_the_first_prompt);
     tcase_add_test(tc, conversation_error_later_stays_conv);
+    tcase_add_test(tc, grace_later_with_a_count);
+    tcase_add_test(tc, grace_later_with_a_date);
+    tcase_add_test(tc, grace_shows_the_menu_for_a_single_factor);
+    tcase_add_test(tc, grace_reset_after_enrollment);
+    tcase_add_test(tc, grace_not_recorded_is_refused);
+    tcase_add_test(tc, noninteractive_with_grace_is_not_postponed);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
