@@ -228,6 +228,11 @@ static ga_status_t start(const ga_flow_env_t *env, ga_stash_t *st)
     ga_status_t rc;
 
     memset(&oa, 0, sizeof oa);
+    if (!env->api->send_enroll_otp) {
+        ga_log(env->lg, LOG_ERR, "user %s: this build's GenAuth client cannot enroll an "
+               "authenticator app (no send-enroll-factor-request for OTP)", env->user);
+        return GA_ERR_INTERNAL;
+    }
     if (st->sends >= env->cfg->max_sends) {
         ga_log(env->lg, LOG_NOTICE, "user %s from %s: limit of %ld codes per login reached",
                env->user, ga_flow_rhost(env), env->cfg->max_sends);

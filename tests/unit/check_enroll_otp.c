@@ -266,6 +266,7 @@ static void setup(void)
     cfg.qr = GA_QR_UTF8;
     memset(&u, 0, sizeof u);
     memset(&a, 0, sizeof a);
+    api.send_enroll_otp = api_send_otp;
     a.offer[0] = GA_FACTOR_SMS;
     a.offer[1] = GA_FACTOR_EMAIL;
     a.offer[2] = GA_FACTOR_OTP;
@@ -677,6 +678,18 @@ START_TEST(send_failures)
 }
 END_TEST
 
+START_TEST(client_without_otp_call_fails_closed)
+{
+    api.send_enroll_otp = NULL;
+    answers(2, "2", "123456");
+    ck_assert_int_eq(run_once(), GA_ERR_INTERNAL);
+    api.send_enroll_otp = api_send_otp;
+    ck_assert_int_eq(a.n_enroll, 0);
+    ck_assert_int_eq(u.n_prompts, 1);
+    ck_assert_ptr_nonnull(strstr(logbuf, "cannot enroll an authenticator app"));
+}
+END_TEST
+
 START_TEST(long_labels_are_cut_and_ascii)
 {
     /* 100-character account, UTF-8 issuer: within 80 columns, ASCII in en-US */
@@ -957,6 +970,7 @@ int main(void)
     tcase_add_test(tc, bad_otpauth_uri_is_unavailable_and_shows_nothing);
     tcase_add_test(tc, bad_recovery_code_is_unavailable);
     tcase_add_test(tc, send_failures);
+    tcase_add_test(tc, client_without_otp_call_fails_closed);
     tcase_add_test(tc, long_labels_are_cut_and_ascii);
     tcase_add_test(tc, zh_cn_keeps_utf8_labels_cut_at_a_character);
     tcase_add_test(tc, conversation_error_at_the_code_prompt_keeps_it_pending);
