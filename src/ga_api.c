@@ -202,8 +202,9 @@ static ga_status_t op_signin(void *ctx, const char *identifier, const char *pass
     reset_err(err);
     if (!c || !out)
         goto out;
-    out->access_token = out->mfa_token = NULL;
+    out->access_token = NULL;
     out->expires_in = -1;
+    memset(&out->mfa, 0, sizeof out->mfa);
     if ((st = ga_api_build_signin(c->cfg, identifier, password, c->end_user_ip, &body)) != GA_OK)
         goto out;
     k.body = body;

@@ -639,7 +639,7 @@ START_TEST(test_signin_values)
         ck_assert_int_eq(r.st, GA_OK);
         ck_assert_str_eq(r.signin.access_token, v[i].token);
         ck_assert_int_eq(r.signin.expires_in, v[i].expires);
-        ck_assert_ptr_null(r.signin.mfa_token);
+        ck_assert_ptr_null(r.signin.mfa.mfa_token);
         result_free(&r);
         ck_assert_ptr_null(r.signin.access_token);
         ck_assert_int_eq(r.signin.expires_in, -1);
@@ -657,12 +657,12 @@ START_TEST(test_signin_mfa_token)
 
     run(P_SIGNIN, b, sizeof b - 1, 200, -1, &r);
     ck_assert_int_eq(r.st, GA_ENROLLED);
-    ck_assert_str_eq(r.signin.mfa_token, "mfa.jwt.x");
+    ck_assert_str_eq(r.signin.mfa.mfa_token, "mfa.jwt.x");
     ck_assert_ptr_null(r.signin.access_token);
     result_free(&r);
     run(P_SIGNIN, b2, sizeof b2 - 1, 200, -1, &r);
     ck_assert_int_eq(r.st, GA_ENROLLED);
-    ck_assert_ptr_null(r.signin.mfa_token);
+    ck_assert_ptr_null(r.signin.mfa.mfa_token);
     ck_assert_ptr_null(r.signin.access_token);
     result_free(&r);
 }
