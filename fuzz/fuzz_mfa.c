@@ -52,7 +52,7 @@ static void run_otp(const char *body, size_t len, long http, long retry)
 
     memset(&otp, 0xa5, sizeof otp);
     st = ga_parse_send_enroll_otp(body, len, http, retry, &token, &otp, &err);
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (st == GA_OK) {
         FUZZ_EXPECT(token && fuzz_token_ok(token, GA_TOKEN_MAX));
         FUZZ_EXPECT(otp.qr_uri && otp.qr_uri[0] && strlen(otp.qr_uri) <= 2048);
@@ -79,7 +79,7 @@ static void run_totp(const char *body, size_t len, long http, long retry)
     ga_api_error_t err;
     ga_status_t st = ga_parse_totp_verify(body, len, http, retry, &err);
 
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (err.status_code == 429)
         FUZZ_EXPECT(st == GA_ERR_THROTTLED);
     if (err.api_code == 6001 && err.status_code < 500 && err.status_code != 429)
@@ -94,7 +94,7 @@ static void run_mgmt(const char *body, size_t len, long http)
     ga_api_error_t err;
     ga_status_t st = ga_parse_mgmt_token(body, len, http, &token, &expires_in, &err);
 
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     FUZZ_EXPECT(st == GA_OK || st == GA_ERR_UNAVAIL || st == GA_ERR_NOMEM);
     if (st == GA_OK) {
         FUZZ_EXPECT(token && fuzz_token_ok(token, GA_TOKEN_MAX));
@@ -116,7 +116,7 @@ static void run_trigger(const char *body, size_t len, long http)
 
     memset(&t, 0xa5, sizeof t);
     st = ga_parse_mfa_trigger(body, len, http, &t, &err);
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (st == GA_OK)
         fuzz_check_trigger(&t, 1);
     else
@@ -135,7 +135,7 @@ static void run_send(const char *body, size_t len, long http, long retry)
     ga_api_error_t err;
     ga_status_t st = ga_parse_send_code(body, len, http, retry, &err);
 
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (err.status_code == 429 || err.status_code == 422)
         FUZZ_EXPECT(st == GA_ERR_THROTTLED);
     if (err.status_code == 200 && is_2xx(http) && err.api_code != 2080)
@@ -151,7 +151,7 @@ static void run_v2(const char *body, size_t len, long http, long retry, int want
     long code;
 
     st = ga_parse_v2_verify(body, len, http, retry, want_recovery ? &rc : NULL, &err);
-    fuzz_check_err(st, &err, http, 1);
+    fuzz_check_err(st, &err, http, 1, body, len);
     code = err.status_code;
     if (!want_recovery)
         FUZZ_EXPECT(rc && strcmp(rc, "not set") == 0);
@@ -177,7 +177,7 @@ static void run_list(const char *body, size_t len, long http)
 
     memset(&out, 0xa5, sizeof out);
     st = ga_parse_factor_list(body, len, http, &out, &err);
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     FUZZ_EXPECT(out.n <= GA_FACTOR_LIST_MAX);
     if (st != GA_OK)
         FUZZ_EXPECT(out.n == 0);

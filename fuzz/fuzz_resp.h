@@ -9,6 +9,7 @@
 #include "fuzz.h"
 #include "ga_factor.h"
 #include "ga_response.h"
+#include "ga_text.h"
 
 /* A token as the header promises: 1..max bytes of printable ASCII without
  * spaces. */
@@ -38,11 +39,15 @@ static inline int fuzz_digits_ok(const char *buf, size_t cap)
     return n < cap;
 }
 
-/* What every parser promises about err. v2: the status is a V2 `code`
- * (any positive integer), not an HTTP-like statusCode. */
+/* What every parser promises about err for the body (len bytes). v2: the
+ * status is a V2 `code` (any positive integer), not an HTTP-like
+ * statusCode. */
 static inline void fuzz_check_err(ga_status_t st, const ga_api_error_t *err, long http_status,
-                                  int v2)
+                                  int v2, const char *body, size_t len)
 {
+    /* JSON text is UTF-8 (RFC 8259, RFC 3629): anything else is no answer */
+    if (!ga_utf8_valid(body, len))
+        FUZZ_EXPECT(st == GA_ERR_UNAVAIL && err->status_code == 0);
     FUZZ_EXPECT((unsigned)st < GA_STATUS_MAX);
     FUZZ_EXPECT((unsigned)err->reason < GA_REASON_MAX);
     FUZZ_EXPECT(err->http_status == http_status);

@@ -48,7 +48,7 @@ static void run_signin(const char *body, size_t len, long http)
 
     memset(&out, 0xa5, sizeof out); /* the parser must initialise it */
     st = ga_parse_signin(body, len, http, &out, &err);
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (st == GA_OK) {
         FUZZ_EXPECT(out.access_token && fuzz_token_ok(out.access_token, GA_TOKEN_MAX));
         FUZZ_EXPECT(out.expires_in >= -1);
@@ -75,7 +75,7 @@ static void run_list(const char *body, size_t len, long http)
 
     memset(&out, 0xa5, sizeof out);
     st = ga_parse_factor_list(body, len, http, &out, &err);
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     FUZZ_EXPECT(st == GA_OK || st == GA_ERR_UNAVAIL || st == GA_ERR_NOMEM);
     FUZZ_EXPECT(out.n <= GA_FACTOR_LIST_MAX);
     if (st != GA_OK)
@@ -101,7 +101,7 @@ static void run_send(const char *body, size_t len, long http, long retry)
     ga_status_t st;
 
     st = ga_parse_send_enroll(body, len, http, retry, &token, &err);
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (st == GA_OK)
         FUZZ_EXPECT(token && fuzz_token_ok(token, GA_TOKEN_MAX));
     else
@@ -118,7 +118,7 @@ static void run_enroll(const char *body, size_t len, long http, long retry)
     ga_status_t st;
 
     st = ga_parse_enroll_factor(body, len, http, retry, &err);
-    fuzz_check_err(st, &err, http, 0);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (err.status_code == 200 && http >= 200 && http <= 299)
         FUZZ_EXPECT(st == GA_OK);
     if (err.status_code == 410)

@@ -77,9 +77,10 @@ static int rfc_clean(const char *body, size_t len, json_object *root)
 }
 
 /* Bounded, strict parse of exactly len bytes; only whitespace may follow
- * the value; UTF-8 validated; no raw control characters in strings and no
- * repeated keys (rfc_clean). GA_OK (*out set), GA_ERR_UNAVAIL (not JSON) or
- * GA_ERR_NOMEM. */
+ * the value; RFC 3629 UTF-8 (ga_utf8_valid: json-c's own check lets
+ * overlong forms and surrogates through); no raw control characters in
+ * strings and no repeated keys (rfc_clean). GA_OK (*out set),
+ * GA_ERR_UNAVAIL (not JSON) or GA_ERR_NOMEM. */
 static ga_status_t parse_json(const char *body, size_t len, json_object **out)
 {
     json_tokener *tok = NULL;
@@ -110,7 +111,8 @@ static ga_status_t parse_json(const char *body, size_t len, json_object **out)
     for (; end < len; end++)
         if (!is_json_ws(body[end]))
             goto out;
-    if (!rfc_clean(body, len, obj))
+    /* json-c's UTF-8 check lets overlong forms and surrogates through */
+    if (!ga_utf8_valid(body, len) || !rfc_clean(body, len, obj))
         goto out;
     *out = obj;
     obj = NULL;

@@ -195,6 +195,13 @@ static const rcase_t signin_cases[] = {
     {"message invalid UTF-8", P_SIGNIN,
      "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"x\xff\xfe\xc3y\"}", 200, -1, UNAV,
      BAD, 0, 0, "", -1},
+    /* json-c's own UTF-8 check accepts these two (regression) */
+    {"message overlong UTF-8", P_SIGNIN,
+     "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"\xc0\xaf\"}", 200, -1, UNAV, BAD, 0, 0,
+     "", -1},
+    {"message UTF-8 surrogate", P_SIGNIN,
+     "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"\xed\xa0\x80\"}", 200, -1, UNAV, BAD, 0,
+     0, "", -1},
     {"raw control character in a string", P_SIGNIN,
      "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"x\x01y\"}", 200, -1, UNAV, BAD, 0, 0,
      "", -1},
