@@ -8,6 +8,9 @@
 
 #include "ga_msg_table.h"
 
+/* A linear search: the table has a few hundred entries, is searched only
+ * when a zh-CN text is shown (a handful of times per login), and stays
+ * unsorted so that new entries are simply appended (docs/i18n.md). */
 const char *ga_tr(const char *lang, const char *msgid)
 {
     if (!msgid || !lang || strcmp(lang, "zh-CN") != 0)

@@ -9,10 +9,13 @@
  * marked with GA_N_() so the catalogue test finds it, and translated with
  * ga_tr() where it is shown.
  *
- * tests/unit/check_msg.py extracts every GA_T()/GA_N_()/ga_tr() literal
- * from src/ and fails when one lacks a zh-CN entry, when an entry is unused,
- * when printf conversions differ between the two texts, or when an en-US
- * text is not printable ASCII.
+ * tests/unit/check_msg_table.py extracts every GA_T()/GA_N_()/ga_tr()
+ * literal from src/ and fails when one lacks a zh-CN entry, when an entry
+ * is unused or duplicated, when printf conversions differ between the two
+ * texts, when an en-US text is not printable ASCII, or when a line is
+ * wider than 80 columns. The msgid must be a plain literal (adjacent
+ * literals are fine); a runtime value (ga_tr(lang, reason)) must come
+ * from GA_N_() literals. docs/i18n.md says how to add a text.
  */
 #ifndef GA_MSG_H
 #define GA_MSG_H

@@ -26,9 +26,15 @@ typedef struct ga_ui {
 } ga_ui_t;
 
 /* Show text (lines separated by '\n') through ui->info (is_error 0) or
- * ui->error, as few messages as possible, each at most GA_UI_CHUNK bytes,
- * split at line ends; a single longer line is split at a UTF-8 character
- * boundary. Empty text shows nothing. Implemented in ga_ui.c. */
+ * ui->error, as few messages as possible, each at most GA_UI_CHUNK bytes:
+ * whole lines are packed into a message while they fit, and a message
+ * boundary replaces the '\n' there; only a single line longer than
+ * GA_UI_CHUNK is cut, at a UTF-8 character boundary (so no message ends in
+ * a partial character). The application ends each message with a line
+ * break, so newlines at the end of a message and blank lines at its start
+ * are dropped: no message is empty, and empty text (or NULL, or only
+ * newlines) shows nothing. The copy made for each message is wiped (the
+ * text may hold a QR code or an OTP key). Implemented in ga_ui.c. */
 void ga_ui_show(const ga_ui_t *ui, int is_error, const char *text);
 
 #endif

@@ -8,49 +8,51 @@
 #include <limits.h>
 #include <string.h>
 
+#include "ga_msg.h"
 #include "ga_secret.h"
 #include "ga_text.h"
 
-/* User-facing reasons: constant ASCII sentences of at most 60 characters. */
-#define R_NULL "No answer was given."
-#define R_LONG "That answer is too long."
-#define R_CTRL "The answer contains control characters."
-#define R_ASCII "Use plain ASCII characters only."
-#define R_PHONE_EMPTY "Type a phone number, like +86 18812345678."
-#define R_PHONE_CHARS "Use digits only, like +86 18812345678."
-#define R_PHONE_PLUS "Put + only once, before the country code."
-#define R_PHONE_CC_UNKNOWN "Unknown country code; check the digits after +."
-#define R_PHONE_TRUNK "Type the number without its leading 0."
-#define R_PHONE_NANP "+1 numbers have 10 digits, not starting with 0 or 1."
-#define R_PHONE_CHINA "+86 mobile numbers have 11 digits, starting with 1."
-#define R_PHONE_CC_MISSING "Type the country code right after +, like +86."
-#define R_PHONE_CC_ZERO "A country code never starts with 0."
-#define R_PHONE_NO_CC "Type the number with its country code, like +86."
-#define R_PHONE_PARENS "Use one pair of parentheses, around digits only."
-#define R_PHONE_SHORT "That number is too short."
-#define R_PHONE_LONG "That number is too long."
-#define R_EMAIL_SHORT "That email address is too short."
-#define R_EMAIL_LONG "That email address is too long."
-#define R_EMAIL_SPACE "Remove the spaces from the email address."
-#define R_EMAIL_AT "An email address has exactly one @."
-#define R_EMAIL_LOCAL_EMPTY "Type the part before the @."
-#define R_EMAIL_LOCAL_LONG "The part before the @ is too long."
-#define R_EMAIL_LOCAL_CHAR "The part before the @ has a character not allowed."
-#define R_EMAIL_LOCAL_DOT "The part before the @ has a misplaced dot."
-#define R_EMAIL_DOMAIN_EMPTY "Type the domain after the @, like example.com."
-#define R_EMAIL_DOMAIN_DOT "The domain needs a dot, like example.com."
-#define R_EMAIL_LABEL_EMPTY "The domain has an empty part (two dots?)."
-#define R_EMAIL_LABEL_CHAR "The domain may use letters, digits, - and dots only."
-#define R_EMAIL_LABEL_LONG "A part of the domain is too long."
-#define R_EMAIL_LABEL_DASH "A domain part cannot start or end with -."
-#define R_EMAIL_TLD "The domain must end in a name like .com."
-#define R_CODE_EMPTY "Type the code you received."
-#define R_CODE_CHARS "The code has digits only."
-#define R_CODE_LEN "The code has 4 to 8 digits."
-#define R_MENU "Type a number from the menu or a factor name."
-#define R_MENU_NUMBER "That number is not in the menu."
-#define R_MENU_NAME "That choice is not offered here."
-#define R_MENU_NONE "There is nothing to choose from."
+/* User-facing reasons: constant ASCII sentences of at most 60 characters,
+ * marked for the catalogue (ga_msg.h); the caller shows ga_tr(lang, reason). */
+#define R_NULL GA_N_("No answer was given.")
+#define R_LONG GA_N_("That answer is too long.")
+#define R_CTRL GA_N_("The answer contains control characters.")
+#define R_ASCII GA_N_("Use plain ASCII characters only.")
+#define R_PHONE_EMPTY GA_N_("Type a phone number, like +86 18812345678.")
+#define R_PHONE_CHARS GA_N_("Use digits only, like +86 18812345678.")
+#define R_PHONE_PLUS GA_N_("Put + only once, before the country code.")
+#define R_PHONE_CC_UNKNOWN GA_N_("Unknown country code; check the digits after +.")
+#define R_PHONE_TRUNK GA_N_("Type the number without its leading 0.")
+#define R_PHONE_NANP GA_N_("+1 numbers have 10 digits, not starting with 0 or 1.")
+#define R_PHONE_CHINA GA_N_("+86 mobile numbers have 11 digits, starting with 1.")
+#define R_PHONE_CC_MISSING GA_N_("Type the country code right after +, like +86.")
+#define R_PHONE_CC_ZERO GA_N_("A country code never starts with 0.")
+#define R_PHONE_NO_CC GA_N_("Type the number with its country code, like +86.")
+#define R_PHONE_PARENS GA_N_("Use one pair of parentheses, around digits only.")
+#define R_PHONE_SHORT GA_N_("That number is too short.")
+#define R_PHONE_LONG GA_N_("That number is too long.")
+#define R_EMAIL_SHORT GA_N_("That email address is too short.")
+#define R_EMAIL_LONG GA_N_("That email address is too long.")
+#define R_EMAIL_SPACE GA_N_("Remove the spaces from the email address.")
+#define R_EMAIL_AT GA_N_("An email address has exactly one @.")
+#define R_EMAIL_LOCAL_EMPTY GA_N_("Type the part before the @.")
+#define R_EMAIL_LOCAL_LONG GA_N_("The part before the @ is too long.")
+#define R_EMAIL_LOCAL_CHAR GA_N_("The part before the @ has a character not allowed.")
+#define R_EMAIL_LOCAL_DOT GA_N_("The part before the @ has a misplaced dot.")
+#define R_EMAIL_DOMAIN_EMPTY GA_N_("Type the domain after the @, like example.com.")
+#define R_EMAIL_DOMAIN_DOT GA_N_("The domain needs a dot, like example.com.")
+#define R_EMAIL_LABEL_EMPTY GA_N_("The domain has an empty part (two dots?).")
+#define R_EMAIL_LABEL_CHAR GA_N_("The domain may use letters, digits, - and dots only.")
+#define R_EMAIL_LABEL_LONG GA_N_("A part of the domain is too long.")
+#define R_EMAIL_LABEL_DASH GA_N_("A domain part cannot start or end with -.")
+#define R_EMAIL_TLD GA_N_("The domain must end in a name like .com.")
+#define R_CODE_EMPTY GA_N_("Type the code you received.")
+#define R_CODE_CHARS GA_N_("The code has digits only.")
+#define R_CODE_LEN GA_N_("The code has 4 to 8 digits.")
+#define R_MENU GA_N_("Type a number from the menu or a factor name.")
+#define R_MENU_NUMBER GA_N_("That number is not in the menu.")
+#define R_MENU_NAME GA_N_("That choice is not offered here.")
+#define R_MENU_NONE GA_N_("There is nothing to choose from.")
 
 #define CC_DIGITS_MAX 3
 #define NATIONAL_DIGITS_MIN 5

@@ -16,60 +16,12 @@ import threading
 import time
 import urllib.parse
 
+from emu_messages import message, pick_lang
+from emu_mfa import BIND_MFA, MfaApi
 from emu_model import (FACTOR_TYPES, IDENTIFIERS, BadValue, check_profile,
                        default_settings, fake_jwt, make_factor, make_fault, make_user,
-                       public_factor, random_digits, totp, validate_settings)
-
-# --------------------------------------------------------------------------
-# Messages (zh-CN is the server default; en-US on request)
-# --------------------------------------------------------------------------
-MESSAGES = {
-    "ok": ("成功", "success"),
-    "not_found": ("接口不存在", "Not Found"),
-    "bad_json": ("请求体不是合法的 JSON", "request body is not valid JSON"),
-    "too_large": ("请求体过大", "request body too large"),
-    "bad_content_type": ("Content-Type 必须为 application/json",
-                         "Content-Type must be application/json"),
-    "bad_param": ("参数错误：{}", "invalid parameter: {}"),
-    "app_not_found": ("应用不存在", "application not found"),
-    "invalid_client": ("应用凭证错误", "invalid client credentials"),
-    "bad_password": ("账号或密码错误", "Incorrect account or password"),
-    "wrong_password": ("密码错误", "Incorrect password"),
-    "user_not_found": ("用户不存在", "User does not exist"),
-    "locked": ("账号已被锁定", "Account is locked"),
-    "decrypt_failed": ("密码解密失败", "password decryption failed"),
-    "mfa_required": ("请进行多因素认证", "Multi-factor authentication required"),
-    "not_logged_in": ("用户未登录", "user not logged in"),
-    "rate_sms": ("发送过于频繁，请 {} 秒后再试",
-                 "SMS sent too often, please wait {} seconds"),
-    "rate_email": ("一分钟内只能发送一封邮件，请 {} 秒后再试",
-                   "an email was sent less than a minute ago, please wait {} seconds"),
-    "throttled": ("请求过于频繁", "Too many requests"),
-    "token_expired": ("enrollmentToken 已过期", "enrollmentToken expired"),
-    "wrong_code": ("验证码错误", "wrong verification code"),
-    "factor_mismatch": ("因素类型不匹配", "factorType mismatch"),
-    "already_bound": ("该认证因素已绑定", "factor already bound"),
-    "factor_disabled": ("应用未开启该认证因素", "factor type not enabled for this application"),
-    "face_unsupported": ("人脸识别需要照片", "FACE enrollment needs a photo"),
-    "wrong_totp": ("TOTP 验证码错误", "wrong TOTP code"),
-    "otp_not_bound": ("用户未绑定 OTP", "OTP factor not bound"),
-    "factor_not_found": ("认证因素不存在", "factor not found"),
-    "server_error": ("服务器内部错误", "Internal server error"),
-}
-
-
-def message(key, lang, *args):
-    zh, en = MESSAGES[key]
-    text = en if lang == "en" else zh
-    return text.format(*args) if args else text
-
-
-def pick_lang(value):
-    """'en' for en-* (also ja-JP, which has no translation here), else 'zh'."""
-    value = (value or "").strip().lower()
-    return "en" if value.startswith(("en", "ja")) else "zh"
-
-
+                       new_recovery_code, new_secret, otp_data, public_factor,
+                       random_digits, totp_step, validate_settings)
 
 # --------------------------------------------------------------------------
 # The request as seen by the API logic
@@ -83,12 +35,13 @@ class ApiRequest:
         self.body = body            # parsed JSON object (dict) or None
         self.info = {}              # what the emulator noticed (logged)
         self.lang = "zh"
+        self.v2 = path.startswith("/api/v2/")  # V2 envelope {code, message, data?}
 
 
 # --------------------------------------------------------------------------
 # Core
 # --------------------------------------------------------------------------
-class Core:
+class Core(MfaApi):
     def __init__(self, state_dir, base_settings=None, initial_users=None):
         self.lock = threading.RLock()
         self.state_dir = state_dir
@@ -97,16 +50,18 @@ class Core:
         self.base_settings = default_settings()
         self.base_settings.update(validate_settings(base_settings or {}))
         self.initial_users = [make_user(u) for u in (initial_users or [])]
+        # (method, path) -> (handler, kind); kinds: see MfaApi.mfa_routes
         self.routes = {
-            ("POST", "/api/v3/signin"): self.api_signin,
-            ("GET", "/api/v3/list-enrolled-factors"): self.api_list_enrolled,
-            ("GET", "/api/v3/list-factors-to-enroll"): self.api_list_to_enroll,
-            ("POST", "/api/v3/send-enroll-factor-request"): self.api_send_enroll,
-            ("POST", "/api/v3/enroll-factor"): self.api_enroll,
-            ("POST", "/api/v3/mfa-totp-verify"): self.api_totp_verify,
-            ("GET", "/api/v3/get-factor"): self.api_get_factor,
-            ("POST", "/api/v3/reset-factor"): self.api_reset_factor,
+            ("POST", "/api/v3/signin"): (self.api_signin, "auth"),
+            ("GET", "/api/v3/list-enrolled-factors"): (self.api_list_enrolled, "auth"),
+            ("GET", "/api/v3/list-factors-to-enroll"): (self.api_list_to_enroll, "auth"),
+            ("POST", "/api/v3/send-enroll-factor-request"): (self.api_send_enroll, "auth"),
+            ("POST", "/api/v3/enroll-factor"): (self.api_enroll, "auth"),
+            ("POST", "/api/v3/mfa-totp-verify"): (self.api_totp_verify, "auth"),
+            ("GET", "/api/v3/get-factor"): (self.api_get_factor, "auth"),
+            ("POST", "/api/v3/reset-factor"): (self.api_reset_factor, "auth"),
         }
+        self.routes.update(self.mfa_routes())
         self.reset()
 
     # ----- state management (control API) -----
@@ -120,6 +75,7 @@ class Core:
             self.last_send = {}      # rate-limit target -> emulator time
             self.faults = []
             self.offset = 0.0
+            self.reset_mfa()
             for path in (self.outbox_path, self.requests_path):
                 with open(path, "w"):
                     pass
@@ -192,7 +148,7 @@ class Core:
     def snapshot(self):
         with self.lock:
             now = self.now()
-            return {
+            snap = {
                 "users": copy.deepcopy(list(self.users.values())),
                 "settings": copy.deepcopy(self.settings),
                 "faults": copy.deepcopy(self.faults),
@@ -204,6 +160,14 @@ class Core:
                      "wrong": v["wrong"]}
                     for k, v in self.enrollments.items()],
             }
+            snap.update(self.mfa_snapshot())
+            return snap
+
+    def get_user(self, username):
+        with self.lock:
+            if username not in self.users:
+                raise BadValue("no such user %r" % username)
+            return copy.deepcopy(self.users[username])
 
     # ----- logs -----
     def _append(self, path, record):
@@ -229,11 +193,14 @@ class Core:
     # ----- envelope helpers -----
     def envelope(self, req, status, key=None, *args, api_code=None, data=None,
                  has_data=False, text=None):
-        env = {"statusCode": status,
+        """V3: {statusCode, message, apiCode?, requestId, data?}; on /api/v2/
+        paths: {code, message, apiCode?, data?} with code = status."""
+        env = {"code" if req.v2 else "statusCode": status,
                "message": text if text is not None else message(key, req.lang, *args)}
         if api_code is not None:
             env["apiCode"] = api_code
-        env["requestId"] = secrets.token_hex(16)
+        if not req.v2:
+            env["requestId"] = secrets.token_hex(16)
         if has_data or data is not None:
             env["data"] = data
         return env
@@ -245,11 +212,13 @@ class Core:
         return self.envelope(req, 400, "bad_param", what)
 
     def custom(self, req, answer):
-        env = {"statusCode": answer["statusCode"],
+        """An answer object as an envelope (on /api/v2/: code = statusCode)."""
+        env = {"code" if req.v2 else "statusCode": answer["statusCode"],
                "message": answer.get("message", "error")}
         if answer.get("apiCode") is not None:
             env["apiCode"] = answer["apiCode"]
-        env["requestId"] = secrets.token_hex(16)
+        if not req.v2:
+            env["requestId"] = secrets.token_hex(16)
         if "data" in answer:
             env["data"] = copy.deepcopy(answer["data"])
         return env
@@ -277,6 +246,7 @@ class Core:
             req.info["auth_form"] = "raw"
 
     def route(self, req):
+        """(handler, kind) or None."""
         return self.routes.get((req.method, req.path))
 
     def identify(self, req):
@@ -291,16 +261,18 @@ class Core:
                     if isinstance(pp.get(kind), str):
                         u = self._find_user(kind, pp[kind])
                         return u["username"] if u else pp[kind]
-        return None
+            return self.identify_mfa(req)
 
     def dispatch(self, req):
-        handler = self.route(req)
-        if handler is None:
+        entry = self.route(req)
+        if entry is None:
             return self.envelope(req, 404, "not_found")
+        handler, kind = entry
         with self.lock:
-            err = self._check_app_id(req)
-            if err:
-                return err
+            if kind in ("auth", "v2"):   # the Management API has no app id
+                err = self._check_app_id(req)
+                if err:
+                    return err
             return handler(req)
 
     def _check_app_id(self, req):
@@ -451,19 +423,7 @@ class Core:
 
     def _mfa_answer(self, req, user):
         s = self.settings
-        token = "emu-mfa-" + secrets.token_urlsafe(24)
-        self.mfa_tokens[token] = {"username": user["username"], "expires": self.now() + 600}
-        types = [f["factorType"] for f in user["factors"]]
-        data = {"mfaToken": token, "nickname": user["username"],
-                "applicationMfa": [{"mfaPolicy": t, "status": 1, "sort": i}
-                                   for i, t in enumerate(types)],
-                "totpMfaEnabled": "OTP" in types, "faceMfaEnabled": "FACE" in types}
-        for f in user["factors"]:
-            if f["factorType"] == "SMS":
-                data["mfaPhone"] = f["profile"]["phoneNumber"]
-                data["mfaPhoneCountryCode"] = f["profile"]["phoneCountryCode"]
-            elif f["factorType"] == "EMAIL":
-                data["mfaEmail"] = f["profile"]["email"]
+        data = self.trigger_data(user, self._issue_mfa_token(user))
         return self.envelope(req, s["mfa_signin_status"], "mfa_required",
                              api_code=s["mfa_on_signin"], data=data)
 
@@ -575,23 +535,24 @@ class Core:
         self._append(self.outbox_path, {
             "time": round(self.now(), 3), "channel": ftype,
             "to": target if ftype == "SMS" else profile["email"],
-            "user": user["username"], "code": code, "enrollmentToken": token})
+            "user": user["username"], "code": code, "enrollmentToken": token,
+            "sendChannel": BIND_MFA})
         return self.ok(req, {"enrollmentToken": token})
 
     def _send_otp(self, req, user):
+        """OTP: a new secret and recovery code bound to the enrollment token;
+        otpData as the real server sends it, or malformed (otp_data_variant)."""
         s = self.settings
-        secret = base64.b32encode(secrets.token_bytes(20)).decode()
-        recovery = "-".join(secrets.token_hex(2) for _ in range(6))
-        token = self._enrollment(user, "OTP", {}, secret=secret, recoveryCode=recovery)
-        pool = urllib.parse.quote(s["pool_name"], safe="")
-        account = urllib.parse.quote(user["username"], safe="@.")
-        uri = ("otpauth://totp/%s:%s?secret=%s&period=30&digits=6&algorithm=SHA1&issuer=%s"
-               % (pool, account, secret, pool))
-        png = b"\x89PNG\r\n\x1a\n" + b"emulator placeholder for " + uri.encode()
-        return self.ok(req, {"enrollmentToken": token, "otpData": {
-            "qrCodeUri": uri,
-            "qrCodeDataUrl": "data:image/png;base64," + base64.b64encode(png).decode(),
-            "recoveryCode": recovery}})
+        secret, recovery = new_secret(), new_recovery_code()
+        digits, period = s["otp_digits"], s["otp_period"]
+        token = self._enrollment(user, "OTP", {}, secret=secret, recoveryCode=recovery,
+                                 digits=digits, period=period)
+        has_key, otp = otp_data(s["pool_name"], user["username"], secret, recovery,
+                                digits, period, s["otp_data_variant"])
+        data = {"enrollmentToken": token}
+        if has_key:
+            data["otpData"] = otp
+        return self.ok(req, data)
 
     # ----- POST /api/v3/enroll-factor -----
     def _expired_answer(self, req):
@@ -607,10 +568,9 @@ class Core:
 
     def _code_ok(self, rec, passcode):
         if rec["factorType"] == "OTP":
-            now, window = self.now(), self.settings["totp_window"]
-            return any(hmac.compare_digest(totp(rec["secret"], now + 30 * d), passcode)
-                       for d in range(-window, window + 1))
-        return hmac.compare_digest(rec["code"], passcode)
+            return totp_step(rec["secret"], passcode, self.now(), self.settings["totp_window"],
+                             rec["digits"], rec["period"]) is not None
+        return hmac.compare_digest(rec["code"].encode(), passcode.encode("utf-8", "replace"))
 
     def api_enroll(self, req):
         user, err = self._require_user(req)
@@ -643,7 +603,9 @@ class Core:
             return err
         del self.enrollments[token]
         user["factors"] = [f for f in user["factors"] if f["factorType"] != ftype]
-        user["factors"].append(make_factor(ftype, rec["profile"], rec.get("secret")))
+        user["factors"].append(make_factor(ftype, rec["profile"], rec.get("secret"), None,
+                                           rec.get("recoveryCode"), rec.get("digits", 6),
+                                           rec.get("period", 30)))
         if self.settings["enroll_data_null"]:
             return self.ok(req, None, has_data=True)
         return self.ok(req, has_data=False)
@@ -656,13 +618,10 @@ class Core:
         code = req.body.get("totp")
         if not isinstance(code, str) or not code:
             return self.bad_param(req, "totp")
-        otp = [f for f in user["factors"] if f["factorType"] == "OTP"]
-        if not otp:
+        otp = self._factor(user, "OTP")
+        if otp is None:
             return self.envelope(req, 400, "otp_not_bound")
-        now, window = self.now(), self.settings["totp_window"]
-        good = any(hmac.compare_digest(totp(otp[0]["secret"], now + 30 * d), code)
-                   for d in range(-window, window + 1))
-        if good:
+        if self.totp_check(otp, code):
             return self.ok(req, {"verified": True})
         if self.settings["totp_wrong_answer"] == "error":
             return self.envelope(req, 400, "wrong_totp", api_code=6001)

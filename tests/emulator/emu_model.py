@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import struct
+import urllib.parse
 
 FACTOR_TYPES = ("OTP", "SMS", "EMAIL", "FACE")
 IDENTIFIERS = ("username", "email", "phone", "account")
@@ -26,6 +27,30 @@ def totp(secret_b32, at, step=30, digits=6):
     off = digest[-1] & 0x0F
     value = (struct.unpack(">I", digest[off:off + 4])[0] & 0x7FFFFFFF) % (10 ** digits)
     return str(value).zfill(digits)
+
+
+def totp_step(secret_b32, code, at, window, digits=6, period=30):
+    """The time step (int) at which `code` is the TOTP within +-window steps of
+    `at`, or None. Compared in constant time."""
+    if not isinstance(code, str):
+        return None
+    found = None
+    for d in range(-window, window + 1):
+        t = at + period * d
+        if hmac.compare_digest(totp(secret_b32, t, period, digits).encode(),
+                               code.encode("utf-8", "replace")):
+            found = int(t // period)
+    return found
+
+
+def new_secret():
+    """A random 160-bit TOTP key in base32 (32 characters, no padding)."""
+    return base64.b32encode(secrets.token_bytes(20)).decode()
+
+
+def new_recovery_code():
+    """A recovery code shaped like GenAuth's: e7ad-aaa4-da75-fa37-57d1-5141."""
+    return "-".join(secrets.token_hex(2) for _ in range(6))
 
 
 def new_id(prefix, nbytes=12):
@@ -47,6 +72,8 @@ def fake_jwt(claims):
 
 RE_DIGITS = re.compile(r"^[0-9]{3,20}$")
 RE_CC = re.compile(r"^\+[0-9]{1,4}$")
+RE_BASE32 = re.compile(r"^[A-Z2-7]{16,128}$")
+RE_RECOVERY = re.compile(r"^[!-~]{8,64}$")
 RE_EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}$")
 
 
@@ -165,6 +192,22 @@ def _fixed_code(v):
     return v
 
 
+# otpData of send-enroll-factor-request for OTP: "ok" or a malformed variant
+# (see README.md, "Malformed otpData").
+OTP_DATA_VARIANTS = (
+    "ok", "missing", "null", "not_object", "wrong_types", "uri_missing", "uri_empty",
+    "uri_not_otpauth", "uri_hotp", "uri_no_secret", "uri_bad_secret", "uri_short_secret",
+    "uri_algorithm", "uri_digits", "uri_period", "uri_too_long", "uri_control",
+    "uri_bad_utf8", "recovery_missing",
+)
+
+
+def _mgmt_auth_error(v):
+    if isinstance(v, dict):
+        return _answer()(v)
+    return _api_code_choice(400, 401, 403)(v)
+
+
 SETTINGS = {
     "app_id": ("emu-app-id", _str),
     "app_secret": ("emu-app-secret", _str),
@@ -197,6 +240,19 @@ SETTINGS = {
     "totp_window": (1, _int_range(0, 10)),
     "enabled_factors": (list(FACTOR_TYPES), _list_of(FACTOR_TYPES)),
     "pool_name": ("emu-pool", _str),
+    # issue 4: OTP details, verification with an mfaToken, the Management API
+    "otp_digits": (6, _api_code_choice(6, 8)),
+    "otp_period": (30, _int_range(15, 120)),
+    "otp_data_variant": ("ok", _choice(*OTP_DATA_VARIANTS)),
+    "totp_reuse": ("allow", _choice("allow", "reject")),
+    "mfa_token_lifetime": (300, _int_range(1, 10 ** 8)),
+    "verify_code_lifetime": (300, _int_range(1, 10 ** 8)),
+    "userpool_id": ("emu-userpool-id", _str),
+    "userpool_secret": ("emu-userpool-secret", _str),
+    "mgmt_token_lifetime": (7200, _int_range(1, 10 ** 8)),
+    "mgmt_auth_error": (401, _mgmt_auth_error),
+    "require_userpool_id": (True, _bool),
+    "trigger_mfa_source": ("factors", _choice("factors", "application")),
 }
 
 
@@ -258,12 +314,37 @@ def check_profile(ftype, profile, who="factor"):
     return {}
 
 
-def make_factor(ftype, profile, secret=None, factor_id=None):
+def make_factor(ftype, profile, secret=None, factor_id=None, recovery=None,
+                digits=6, period=30):
+    """A factor record. OTP keeps its (private) secret, recoveryCode, digits and
+    period; the API shows only public_factor()."""
     factor = {"factorId": factor_id or new_id("emu-f-"), "factorType": ftype,
               "profile": profile}
     if ftype == "OTP":
-        factor["secret"] = secret or base64.b32encode(secrets.token_bytes(20)).decode()
+        factor["secret"] = secret or new_secret()
+        factor["recoveryCode"] = recovery or new_recovery_code()
+        factor["digits"] = digits
+        factor["period"] = period
+        factor["lastStep"] = None   # the last accepted TOTP step (totp_reuse)
     return factor
+
+
+def _otp_spec(f, who):
+    """secret, recoveryCode, digits, period of an OTP factor spec."""
+    secret = _opt_str(f, "secret")
+    if secret is not None:
+        secret = secret.upper().replace(" ", "").rstrip("=")
+        if not RE_BASE32.match(secret):
+            raise BadValue("%s: secret must be 16-128 base32 characters" % who)
+    recovery = _opt_str(f, "recoveryCode")
+    if recovery is not None and not RE_RECOVERY.match(recovery):
+        raise BadValue("%s: recoveryCode must be 8-64 printable characters, no spaces" % who)
+    try:
+        digits = _api_code_choice(6, 8)(f.get("digits", 6))
+        period = _int_range(15, 120)(f.get("period", 30))
+    except BadValue as e:
+        raise BadValue("%s: digits/period: %s" % (who, e)) from None
+    return secret, recovery, digits, period
 
 
 def public_factor(factor):
@@ -295,10 +376,17 @@ def make_user(spec):
         if not isinstance(f, dict) or f.get("factorType") not in FACTOR_TYPES:
             raise BadValue("user %s: each factor needs factorType in %s" % (name, FACTOR_TYPES))
         ftype = f["factorType"]
-        profile = check_profile(ftype, f.get("profile"), "user %s factor %s" % (name, ftype))
-        built.append(make_factor(ftype, profile, _opt_str(f, "secret"), _opt_str(f, "factorId")))
+        who = "user %s factor %s" % (name, ftype)
+        profile = check_profile(ftype, f.get("profile"), who)
+        if ftype == "OTP":
+            secret, recovery, digits, period = _otp_spec(f, who)
+            built.append(make_factor(ftype, profile, secret, _opt_str(f, "factorId"),
+                                     recovery, digits, period))
+        else:
+            built.append(make_factor(ftype, profile, None, _opt_str(f, "factorId")))
     return {
         "userId": _opt_str(spec, "userId") or new_id("emu-u-"),
+        "externalId": _opt_str(spec, "externalId"),
         "username": name, "password": password,
         "email": _opt_str(spec, "email"), "phone": phone, "phoneCountryCode": cc,
         "locked": _bool(spec.get("locked", False)), "factors": built,
@@ -316,7 +404,7 @@ FAULT_KINDS = {
     "data_missing": True, "data_wrong_type": True, "huge": True, "deep": True,
     "slow": True, "drip": True, "extra_fields": True, "nul_in_string": True,
 }
-FAULT_OVERRIDES = ("statusCode", "apiCode", "message", "data", "remove")
+FAULT_OVERRIDES = ("statusCode", "code", "apiCode", "message", "data", "remove")
 
 
 def make_fault(spec):
@@ -348,3 +436,70 @@ def make_fault(spec):
         if key in spec:
             fault[key] = copy.deepcopy(spec[key])
     return fault
+
+
+# --------------------------------------------------------------------------
+# OTP enrollment data (send-enroll-factor-request, factorType OTP)
+# --------------------------------------------------------------------------
+# A fixed, valid 1x1 PNG (the emulator draws no QR code; the module renders its
+# own from qrCodeUri and never decodes this image).
+QR_PNG_B64 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhf"
+              "DwAChwGA60e6kgAAAABJRU5ErkJggg==")
+
+
+def otpauth_uri(pool, account, secret, digits=6, period=30, override=None, label=None):
+    """otpauth://totp/<pool>:<account>?secret=...&period=..&digits=..&algorithm=SHA1
+    &issuer=<pool>; `override` replaces (or, with None, drops) query parameters,
+    and `label` replaces the whole label (already escaped)."""
+    q_pool = urllib.parse.quote(pool, safe="")
+    label = label or "%s:%s" % (q_pool, urllib.parse.quote(account, safe="@."))
+    params = {"secret": secret, "period": str(period), "digits": str(digits),
+              "algorithm": "SHA1", "issuer": q_pool}
+    params.update(override or {})
+    query = "&".join("%s=%s" % (k, v) for k, v in params.items() if v is not None)
+    return "otpauth://totp/%s?%s" % (label, query)
+
+
+def otp_data(pool, account, secret, recovery, digits, period, variant="ok"):
+    """(has_key, otpData) for the answer: the real shape for "ok", else one of
+    the malformed OTP_DATA_VARIANTS (has_key False: no otpData key at all)."""
+    uri = otpauth_uri(pool, account, secret, digits, period)
+    data = {"qrCodeUri": uri, "qrCodeDataUrl": "data:image/png;base64," + QR_PNG_B64,
+            "recoveryCode": recovery}
+    bad_uri = {
+        "uri_empty": "",
+        "uri_not_otpauth": uri.replace("otpauth://totp/", "https://%s.genauth.ai/totp/" % pool),
+        "uri_hotp": uri.replace("otpauth://totp/", "otpauth://hotp/") + "&counter=0",
+        "uri_no_secret": otpauth_uri(pool, account, secret, digits, period, {"secret": None}),
+        "uri_bad_secret": otpauth_uri(pool, account, secret, digits, period,
+                                      {"secret": "NOT-BASE32!%2F0189"}),
+        "uri_short_secret": otpauth_uri(pool, account, secret[:8], digits, period),
+        "uri_algorithm": otpauth_uri(pool, account, secret, digits, period,
+                                     {"algorithm": "SHA256"}),
+        "uri_digits": otpauth_uri(pool, account, secret, 7, period),
+        "uri_period": otpauth_uri(pool, account, secret, digits, 5),
+        "uri_too_long": otpauth_uri(pool, account, secret, digits, period,
+                                    label="%s:%s" % (pool, "a" * 2100)),
+        "uri_control": otpauth_uri(pool, account, secret, digits, period,
+                                   label="%s:evil%%0A%%1B%%5B31m%%00" % pool),
+        "uri_bad_utf8": otpauth_uri(pool, account, secret, digits, period,
+                                    label="%s:%%FF%%FE%%C0%%AF" % pool),
+    }
+    if variant == "ok":
+        return True, data
+    if variant == "missing":
+        return False, None
+    if variant == "null":
+        return True, None
+    if variant == "not_object":
+        return True, uri
+    if variant == "wrong_types":
+        return True, {"qrCodeUri": 12345, "qrCodeDataUrl": True, "recoveryCode": [recovery]}
+    if variant == "uri_missing":
+        del data["qrCodeUri"]
+        return True, data
+    if variant == "recovery_missing":
+        del data["recoveryCode"]
+        return True, data
+    data["qrCodeUri"] = bad_uri[variant]
+    return True, data

@@ -11,9 +11,19 @@ usage: emuctl.py --url URL --ca CA COMMAND [ARGS]
   settings k=v...             change settings (values are JSON, else strings)
   state                       users, factors, settings, faults, clock (JSON)
   token USER                  mint an access token for USER
-  outbox                      the outbox, one JSON object per line
+  outbox [SEND_CHANNEL]       the outbox, one JSON object per line
   last-code [TO]              the newest code sent (to TO); exit 1 if none
+  verify-code [TO]            the newest CHANNEL_VERIFY_MFA code; exit 1 if none
   requests [PATH]             the request log, one JSON object per line
+  user USER                   the user's record (factors, OTP secret, recoveryCode)
+  totp USER [STEPS]           the user's current TOTP on the emulator clock
+  totp-uri URI [STEPS]        the current TOTP of an otpauth:// URI (emulator clock)
+  recovery-code USER          the user's current recovery code
+  mfa-token USER [SECONDS]    mint an mfaToken for the V2 verify endpoints
+  counts                      requests per path, management tokens (JSON)
+  clear-counts                zero the request counters
+  revoke-mgmt                 invalidate every management token
+  messages                    every server message in zh-CN and en-US (JSON)
 """
 
 import argparse
@@ -73,15 +83,38 @@ def run(emu, cmd, args):
         print(json.dumps(emu.state(), indent=2, ensure_ascii=False))
     elif cmd == "token" and len(args) == 1:
         print(emu.mint_token(args[0]))
-    elif cmd == "outbox" and not args:
-        print_lines(emu.outbox())
+    elif cmd == "outbox" and len(args) <= 1:
+        print_lines(emu.outbox(args[0] if args else None))
     elif cmd == "last-code" and len(args) <= 1:
         code = emu.last_code(args[0] if args else None)
         if code is None:
             return 1
         print(code)
+    elif cmd == "verify-code" and len(args) <= 1:
+        code = emu.verify_code(args[0] if args else None)
+        if code is None:
+            return 1
+        print(code)
     elif cmd == "requests" and len(args) <= 1:
         print_lines(emu.requests(args[0] if args else None))
+    elif cmd == "user" and len(args) == 1:
+        print(json.dumps(emu.user(args[0]), indent=2, ensure_ascii=False))
+    elif cmd == "totp" and 1 <= len(args) <= 2:
+        print(emu.current_totp(args[0], int(args[1]) if len(args) > 1 else 0))
+    elif cmd == "totp-uri" and 1 <= len(args) <= 2:
+        print(emu.totp_from_uri(args[0], int(args[1]) if len(args) > 1 else 0))
+    elif cmd == "recovery-code" and len(args) == 1:
+        print(emu.recovery_code(args[0]))
+    elif cmd == "mfa-token" and 1 <= len(args) <= 2:
+        print(emu.mint_mfa_token(args[0], float(args[1]) if len(args) > 1 else None))
+    elif cmd == "counts" and not args:
+        print(json.dumps(emu.counts(), indent=2))
+    elif cmd == "clear-counts" and not args:
+        emu.clear_counts()
+    elif cmd == "revoke-mgmt" and not args:
+        print(emu.revoke_mgmt_tokens())
+    elif cmd == "messages" and not args:
+        print(json.dumps(emu.messages(), indent=2, ensure_ascii=False))
     else:
         sys.stderr.write(__doc__)
         return 2

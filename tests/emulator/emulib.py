@@ -42,6 +42,31 @@ def secret_from_uri(uri):
     return urllib.parse.parse_qs(query)["secret"][0]
 
 
+def otpauth_params(uri):
+    """An otpauth://totp URI as a dict: secret, digits, period, algorithm,
+    issuer, label (all percent-decoded; digits/period as int). ValueError if
+    it is not a SHA1 otpauth://totp URI with a secret."""
+    parts = urllib.parse.urlsplit(uri)
+    query = urllib.parse.parse_qs(parts.query)
+    if parts.scheme != "otpauth" or parts.netloc != "totp" or "secret" not in query:
+        raise ValueError("not an otpauth://totp URI with a secret")
+    algorithm = query.get("algorithm", ["SHA1"])[0]
+    if algorithm.upper() != "SHA1":
+        raise ValueError("algorithm %s is not SHA1" % algorithm)
+    return {"secret": query["secret"][0], "digits": int(query.get("digits", ["6"])[0]),
+            "period": int(query.get("period", ["30"])[0]), "algorithm": algorithm,
+            "issuer": query.get("issuer", [""])[0],
+            "label": urllib.parse.unquote(parts.path.lstrip("/"))}
+
+
+def totp_from_uri(uri, at=None, steps=0):
+    """The TOTP an authenticator app shows for otpauth URI `uri` at unix time
+    `at` (default now), `steps` periods later (negative: earlier)."""
+    p = otpauth_params(uri)
+    at = time.time() if at is None else at
+    return totp(p["secret"], at + steps * p["period"], p["period"], p["digits"])
+
+
 class EmulatorError(RuntimeError):
     pass
 
@@ -205,21 +230,92 @@ class Emulator:
     def mint_token(self, username):
         return self.control("POST", "token", {"username": username})["access_token"]
 
-    def outbox(self):
-        return self.control("GET", "outbox")["outbox"]
+    def outbox(self, send_channel=None):
+        """Outbox entries; send_channel filters ("CHANNEL_VERIFY_MFA" for codes
+        sent by send-sms/send-email, "CHANNEL_BIND_MFA" for enrollment codes)."""
+        box = self.control("GET", "outbox")["outbox"]
+        if send_channel is not None:
+            box = [e for e in box if e.get("sendChannel") == send_channel]
+        return box
 
-    def last_code(self, to=None):
-        for entry in reversed(self.outbox()):
+    def last_code(self, to=None, send_channel=None):
+        """The newest code sent (to `to`: "+86 18812345678" or an email as
+        given), optionally only of one send channel; None if there is none."""
+        for entry in reversed(self.outbox(send_channel)):
             if to is None or entry["to"] == to:
                 return entry["code"]
         return None
 
+    def verify_code(self, to=None):
+        """The newest CHANNEL_VERIFY_MFA code (send-sms/send-email), or None."""
+        return self.last_code(to, "CHANNEL_VERIFY_MFA")
+
+    def user(self, username):
+        """The emulator's record of a user: password, factors with the OTP
+        secret, recoveryCode, digits, period."""
+        return self.control("GET", "user", query={"username": username})["user"]
+
+    def otp_factor(self, username):
+        for f in self.user(username)["factors"]:
+            if f["factorType"] == "OTP":
+                return f
+        raise EmulatorError("user %s has no OTP factor" % username)
+
+    def otp_secret(self, username):
+        return self.otp_factor(username)["secret"]
+
+    def recovery_code(self, username):
+        """The user's current (valid) recovery code."""
+        return self.otp_factor(username)["recoveryCode"]
+
+    def current_totp(self, username, steps=0):
+        """The user's TOTP now on the emulator clock (`steps` periods later)."""
+        f = self.otp_factor(username)
+        return totp(f["secret"], self.now() + steps * f["period"], f["period"], f["digits"])
+
+    def totp_from_uri(self, uri, steps=0):
+        """The TOTP for an otpauth URI now on the emulator clock."""
+        return totp_from_uri(uri, self.now(), steps)
+
+    def mint_mfa_token(self, username, lifetime=None):
+        """An mfaToken for the V2 endpoints without signing in (lifetime in
+        seconds, default the setting mfa_token_lifetime)."""
+        body = {"username": username}
+        if lifetime is not None:
+            body["lifetime"] = lifetime
+        return self.control("POST", "mfa-token", body)["mfaToken"]
+
+    def counts(self):
+        """{"counts": {path: n}, "mgmt_token_requests": n, "mgmt_tokens_issued": n}
+        since start, reset or clear_counts (faulted requests count too)."""
+        out = self.control("GET", "counts")
+        out.pop("ok", None)
+        return out
+
+    def count(self, path):
+        return self.counts()["counts"].get(path, 0)
+
+    def mgmt_token_requests(self):
+        """POST /api/v3/get-management-token requests received."""
+        return self.counts()["mgmt_token_requests"]
+
+    def clear_counts(self):
+        self.control("POST", "counts/clear", {})
+
+    def revoke_mgmt_tokens(self):
+        """Invalidate every management token (the next management call is 401)."""
+        return self.control("POST", "mgmt/revoke", {})["revoked"]
+
+    def messages(self):
+        """Every server message: key -> {"zh-CN": ..., "en-US": ...}."""
+        return self.control("GET", "messages")["messages"]
+
     def requests(self, path=None):
         return self.control("GET", "requests", query={"path": path} if path else None)["requests"]
 
-    def totp(self, secret_b32, at=None):
+    def totp(self, secret_b32, at=None, step=30, digits=6):
         """TOTP on the emulator's clock unless `at` is given."""
-        return totp(secret_b32, self.now() if at is None else at)
+        return totp(secret_b32, self.now() if at is None else at, step, digits)
 
     # ----- calling the API like a client -----
     def call(self, method, path, body=None, headers=None, token=None, raw=None,
@@ -244,6 +340,20 @@ class Emulator:
         except (ValueError, RecursionError):
             parsed = None
         return status, parsed, payload
+
+    def mgmt_token(self, pool_id="emu-userpool-id", secret="emu-userpool-secret"):
+        """A management token from POST /api/v3/get-management-token (counted)."""
+        env = self.call("POST", "/api/v3/get-management-token",
+                        {"accessKeyId": pool_id, "accessKeySecret": secret})[1]
+        return env["data"]["access_token"]
+
+    def mgmt_call(self, path, query=None, token=None, pool_id="emu-userpool-id", **kw):
+        """GET a Management API path with Bearer token and x-authing-userpool-id."""
+        if query:
+            path += "?" + urllib.parse.urlencode(query)
+        headers = {"x-authing-userpool-id": pool_id}
+        headers.update(kw.pop("headers", {}))
+        return self.call("GET", path, token=token, headers=headers, **kw)
 
     def signin(self, username, password, **kw):
         """Sign in with client_secret_post; returns the envelope."""

@@ -23,6 +23,7 @@ import urllib.parse
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emu_core import ApiRequest, Core  # noqa: E402
+from emu_messages import all_messages  # noqa: E402
 from emu_model import FAULT_KINDS, BadValue  # noqa: E402
 
 MAX_BODY = 64 * 1024            # API request bodies
@@ -59,8 +60,15 @@ def dumps(obj):
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def env_status(env):
+    """statusCode of a V3 envelope, code of a V2 one (None if neither)."""
+    if not isinstance(env, dict):
+        return None
+    return env["statusCode"] if "statusCode" in env else env.get("code")
+
+
 def http_status_for(env, mirrors):
-    code = env.get("statusCode") if isinstance(env, dict) else None
+    code = env_status(env)
     if mirrors and isinstance(code, int) and 100 <= code <= 599 and code >= 300:
         return code
     return 200
@@ -92,11 +100,13 @@ def add_extra_fields(env):
     return env
 
 
-def mangle_envelope(env, fault):
-    """Apply a fault that modifies a well-formed envelope (in place)."""
+def mangle_envelope(env, fault, v2=False):
+    """Apply a fault that modifies a well-formed envelope (in place). On a V2
+    envelope (v2) the status is "code", and a statusCode override sets it."""
     kind = fault["kind"]
+    status_key = "code" if v2 else "statusCode"
     if kind == "status_string":
-        env["statusCode"] = str(env.get("statusCode"))
+        env[status_key] = str(env.get(status_key))
     elif kind == "data_null":
         env["data"] = None
     elif kind == "data_missing":
@@ -111,9 +121,9 @@ def mangle_envelope(env, fault):
             env["data"] = insert_nul(env["data"])
     elif kind == "huge":
         env["padding"] = "A" * int(fault.get("size", HUGE_SIZE))
-    for key in ("statusCode", "apiCode", "message", "data"):
+    for key in ("statusCode", "code", "apiCode", "message", "data"):
         if key in fault:
-            env[key] = copy.deepcopy(fault[key])
+            env[status_key if key == "statusCode" else key] = copy.deepcopy(fault[key])
     for key in fault.get("remove", []):
         env.pop(key, None)
     return env
@@ -127,7 +137,10 @@ def replacement_envelope(core, req, fault):
     if kind == "throttle429":
         return core.envelope(req, 429, "throttled")
     if kind == "error":
-        return core.custom(req, {"statusCode": fault.get("statusCode", 400),
+        status = fault.get("statusCode", 400)
+        if req.v2:
+            status = fault.get("code", status)
+        return core.custom(req, {"statusCode": status,
                                  "message": fault.get("message", "error"),
                                  "apiCode": fault.get("apiCode")})
     return None
@@ -381,6 +394,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         req = ApiRequest(self.command, path, {k: v[0] for k, v in qs.items()},
                          self.first_headers(), None)
         core.prepare(req)
+        core.count_request(path)
         try:
             early = self.parse_api_body(req)
         except ConnectionError:
@@ -405,7 +419,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             env = core.envelope(req, 404, "not_found")
             return Response(404, dumps(env), envelope=env), None
         env = early or core.dispatch(req)
-        if env["statusCode"] == 413:
+        if env_status(env) == 413:
             return Response(413, dumps(env), envelope=env), None
         mirrors = core.get_settings()["http_status_mirrors"]
         return Response(http_status_for(env, mirrors), dumps(env), envelope=env), None
@@ -429,7 +443,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:                       # a kind that replaces it
             env = replacement_envelope(core, req, fault)
         if env is not None:
-            env = mangle_envelope(env, fault)
+            env = mangle_envelope(env, fault, req.v2)
         mirrors = core.get_settings()["http_status_mirrors"]
         return fault_response(env, fault, mirrors)
 
@@ -449,7 +463,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "headers": self.header_dict(),
             "body": req.info.get("parsed_body") if req.info.get("parsed")
             else req.info.get("raw_body"),
-            "status": env.get("statusCode") if isinstance(env, dict) else None,
+            "status": env_status(env),
             "apiCode": env.get("apiCode") if isinstance(env, dict) else None,
             "http_status": resp.http_status or None,
             "header_prefix": req.info.get("header_prefix"),
@@ -568,6 +582,38 @@ def c_token(core, body, query):
     return {"access_token": core.mint_token(body["username"])}
 
 
+def c_user(core, body, query):
+    name = query.get("username", [None])[0]
+    if not name:
+        raise BadValue("expected ?username=NAME")
+    return {"user": core.get_user(name)}
+
+
+def c_mfa_token(core, body, query):
+    if not isinstance(body, dict) or not isinstance(body.get("username"), str):
+        raise BadValue("expected {\"username\": name, \"lifetime\"?: seconds}")
+    life = body.get("lifetime")
+    if life is not None and (isinstance(life, bool) or not isinstance(life, (int, float))):
+        raise BadValue("lifetime must be a number of seconds")
+    return {"mfaToken": core.mint_mfa_token(body["username"], life)}
+
+
+def c_counts(core, body, query):
+    return core.get_counts()
+
+
+def c_counts_clear(core, body, query):
+    core.clear_counts()
+
+
+def c_mgmt_revoke(core, body, query):
+    return {"revoked": core.revoke_mgmt_tokens()}
+
+
+def c_messages(core, body, query):
+    return {"messages": all_messages()}
+
+
 CONTROL = {
     ("POST", "reset"): c_reset,
     ("POST", "users"): c_users,
@@ -585,6 +631,12 @@ CONTROL = {
     ("GET", "outbox"): c_outbox,
     ("GET", "requests"): c_requests,
     ("POST", "token"): c_token,
+    ("GET", "user"): c_user,
+    ("POST", "mfa-token"): c_mfa_token,
+    ("GET", "counts"): c_counts,
+    ("POST", "counts/clear"): c_counts_clear,
+    ("POST", "mgmt/revoke"): c_mgmt_revoke,
+    ("GET", "messages"): c_messages,
 }
 
 
