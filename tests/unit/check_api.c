@@ -1204,6 +1204,14 @@ static void emu_setting(emu_t *e, const char *name, const char *value)
     json_object_put(emu_call(e, "POST", "/__emulator/settings", b));
 }
 
+static void emu_setting_int(emu_t *e, const char *name, int value)
+{
+    json_object *b = json_object_new_object();
+
+    json_object_object_add(b, name, json_object_new_int(value));
+    json_object_put(emu_call(e, "POST", "/__emulator/settings", b));
+}
+
 static void emu_fault(emu_t *e, const char *path, const char *kind, int count)
 {
     json_object *f = json_object_new_object();
@@ -1346,6 +1354,92 @@ START_TEST(test_emu_flow)
     }
     free(et);
     ga_signin_clear(&si);
+    client_close(&x);
+    emu_close(&e);
+}
+END_TEST
+
+/* The newest CHANNEL_VERIFY_MFA code the emulator sent to `to` (outbox). */
+static void emu_verify_code(emu_t *e, const char *to, char *code, size_t codelen)
+{
+    json_object *entry, *v, *ch;
+    FILE *fp;
+    char line[4096];
+
+    code[0] = '\0';
+    ck_assert_ptr_nonnull(e->outbox);
+    ck_assert_ptr_nonnull(fp = fopen(e->outbox, "r"));
+    while (fgets(line, sizeof line, fp)) {
+        entry = json_tokener_parse(line);
+        if (entry && json_object_object_get_ex(entry, "to", &v)
+            && strcmp(json_object_get_string(v), to) == 0
+            && json_object_object_get_ex(entry, "sendChannel", &ch)
+            && json_object_get_string(ch)
+            && strcmp(json_object_get_string(ch), "CHANNEL_VERIFY_MFA") == 0
+            && json_object_object_get_ex(entry, "code", &v))
+            snprintf(code, codelen, "%s", json_object_get_string(v));
+        json_object_put(entry);
+    }
+    fclose(fp);
+    ck_assert_msg(code[0] != '\0', "no CHANNEL_VERIFY_MFA code in the outbox for %s", to);
+}
+
+/* Against the emulator: enroll SMS, then trigger data from the Management
+ * API (cached token), send a code, verify it with the mfaToken. */
+START_TEST(test_emu_mfa_sms)
+{
+    client_fx_t x;
+    emu_t e;
+    ga_api_error_t err;
+    ga_signin_t si;
+    ga_profile_t p;
+    ga_mfa_trigger_t t;
+    char *et = NULL, code[16], wrong[16], to[40];
+    ga_status_t st;
+
+    emu_open(&e);
+    emu_add_user(&e);
+    ga_mgmt_cache_reset();
+    client_open(&x, e.url, e.ca);
+    fixture_mgmt(&x.f, e.url, "emu-userpool-id", "emu-userpool-secret");
+    client_start(&x);
+    ck_assert_int_eq(x.ops.signin(x.c, e.user, e.password, &si, &err), GA_OK);
+    profile_sms(&p, "+86", e.phone);
+    ck_assert_int_eq(x.ops.send_enroll(x.c, si.access_token, &p, &et, &err), GA_OK);
+    emu_code(&e, et, code, sizeof code);
+    ck_assert_int_eq(x.ops.enroll(x.c, si.access_token, GA_FACTOR_SMS, et, code, &err), GA_OK);
+
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, e.user, "username", &t, &err), GA_OK);
+    ck_assert_ptr_nonnull(t.mfa_token);
+    ck_assert_int_eq(t.sms, 1);
+    ck_assert_str_eq(t.phone, e.phone);
+    ga_mfa_trigger_clear(&t);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, e.user, "username", &t, &err), GA_OK);
+    ck_assert_uint_eq(log_count(&x.log, "management token fetched"), 1);
+    /* the enrollment code went to the same phone a moment ago: throttled */
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_SMS, &t, &err), GA_ERR_THROTTLED);
+    ck_assert_int_eq(err.status_code, 422);
+    emu_setting_int(&e, "rate_limit_seconds", 0);
+    st = x.ops.send_mfa_code(x.c, GA_FACTOR_SMS, &t, &err);
+    emu_setting_int(&e, "rate_limit_seconds", 60);
+    ck_assert_int_eq(st, GA_OK);
+    snprintf(to, sizeof to, "+86 %s", e.phone);
+    emu_verify_code(&e, to, code, sizeof code);
+    snprintf(wrong, sizeof wrong, "%s", code);
+    wrong[0] = wrong[0] == '9' ? '0' : (char)(wrong[0] + 1);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, t.mfa_token, GA_FACTOR_SMS, &t, wrong, &err),
+                     GA_ERR_WRONG_CODE);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, t.mfa_token, GA_FACTOR_SMS, &t, code, &err),
+                     GA_OK);
+    for (size_t i = 0; i < x.log.n; i++) {
+        ck_assert_ptr_null(strstr(x.log.line[i], t.mfa_token));
+        ck_assert_ptr_null(strstr(x.log.line[i], e.phone));
+        ck_assert_ptr_null(strstr(x.log.line[i], "emu-userpool-secret"));
+    }
+    ga_mfa_trigger_clear(&t);
+    free(et);
+    ga_signin_clear(&si);
+    ga_mgmt_cache_reset();
     client_close(&x);
     emu_close(&e);
 }
@@ -2322,6 +2416,7 @@ static void add_emulator_tests(Suite *s)
     tc = tcase_create("emulator");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_emu_flow);
+    tcase_add_test(tc, test_emu_mfa_sms);
     tcase_add_test(tc, test_emu_wire);
     tcase_add_test(tc, test_emu_wrong_password);
     tcase_add_test(tc, test_emu_basic_auth);
