@@ -4,9 +4,10 @@
 #   - every compiled test program of `make check` (the Check unit tests, the
 #     fuzz replays), CK_FORK=no so one process holds the whole suite;
 #     check_api twice: alone and against the emulator (its TLS cases);
-#   - the PAM end-to-end suites (tests/pam/test_enroll.py, test_faults.py;
-#     VALGRIND_SUITES adds more, e.g. tests/hostile/test_hostile.py), every
-#     pam_driver run under valgrind through tests/mem/pam-wrap.sh.
+#   - the PAM end-to-end suites: every tests/pam/test_*.py (so a new suite
+#     is picked up without an edit here; VALGRIND_SUITES adds more, e.g.
+#     tests/hostile/test_hostile.py; VALGRIND_ONLY replaces the list),
+#     every pam_driver run under valgrind through tests/mem/pam-wrap.sh.
 # Definite and indirect leaks are errors (libpam, libcurl and OpenSSL keep
 # their one-time globals reachable, which is not reported). Before that,
 # tests/mem/canary.sh proves a planted leak and overflow in a dlopen'ed
@@ -23,7 +24,14 @@ start_all=$SECONDS
 mem_bootstrap
 mem_install valgrind
 B=$TOP/_build-valgrind
-SUITES=(tests/pam/test_enroll.py tests/pam/test_faults.py ${VALGRIND_SUITES:-})
+SUITES=()
+if [ -n "${VALGRIND_ONLY:-}" ]; then
+  read -r -a SUITES <<<"$VALGRIND_ONLY"
+else
+  for s in "$TOP"/tests/pam/test_*.py; do SUITES+=("${s#"$TOP"/}"); done
+fi
+read -r -a extra_suites <<<"${VALGRIND_SUITES:-}"
+SUITES+=(${extra_suites[@]+"${extra_suites[@]}"})
 export GA_TEST_SLOW=${GA_TEST_SLOW:-4}
 
 VG=(valgrind -q --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect
