@@ -10,11 +10,28 @@
  * another thread's data is caught (here by its masked target, and by
  * test_threads.py in the emulator's final state).
  *
+ * The kinds of issue 4 run through a second service (--verify-service,
+ * a config with on_enrolled = verify, Management API credentials, a policy
+ * and enroll_grace): OTP verification of a user shared by every thread
+ * (the code comes from --otp-code-file, which test_threads.py rewrites
+ * every second with the TOTP of that user's secret), SMS verification
+ * through the Management API (trigger data, send-sms, V2 verify; the
+ * management token is cached per process), a recovery code, a user the
+ * policy excludes (no prompt, no request), and `later` at the enrollment
+ * menu of one user shared by every thread (the grace count must come out
+ * exact: test_threads.py checks the postponements counted here against
+ * enroll_grace and the grace file).
+ *
  * usage: pam_threads [options] CONFDIR SERVICE
  *   SERVICE runs the module with [success=done ignore=ignore default=die]
  *   and then "auth requisite pam_debug.so auth=cred_insufficient", so the
  *   module's PAM_IGNORE shows as PAM_CRED_INSUFFICIENT (test_threads.py
- *   writes it)
+ *   writes it); the verify service is stacked the same way
+ *   --verify-service S  the service of the issue 4 kinds (SERVICE-verify)
+ *   --otp-code-file F   the current TOTP of user shared-otp, one line
+ *   --grace-burst N     before its cycles, every thread runs N `later`
+ *                       logins of the shared grace user right after the
+ *                       start barrier, so they really race (3)
  *   --threads N      threads (4)
  *   --cycles N       logins per thread (25)
  *   --code CODE      the emulator's fixed_code (every code it sends)
@@ -23,9 +40,10 @@
  *   --rss-limit KIB  allowed RSS growth between A and B (512)
  *   --heap-limit KIB allowed growth of heap in use (128)
  *   --syslog FILE    append what the module logs to FILE
- *   --print-users    print the users for the emulator, each with "expect":
- *                    the factor it must end with (the same options select
- *                    the same users)
+ *   --print-users    print {"users": [...], "logins": {kind: n}}: the
+ *                    users for the emulator, each with "expect" (the factor
+ *                    it must end with), and how many logins of each kind
+ *                    the same options will run
  *   --plant-race     TEST THE TEST: the threads also increment a shared
  *                    counter without a lock (ThreadSanitizer must report it)
  *
@@ -57,6 +75,8 @@
 #define MAX_THREADS 64
 #define MAX_CYCLES 5000
 #define WRONG_CODE "13579"       /* never the fixed code (which has 6 digits) */
+#define OTP_USER "shared-otp"    /* OTP factor; the code from --otp-code-file */
+#define GRACE_USER "shared-grace" /* no factor; answers `later` */
 #define SECRET_MARK "-secret"    /* every password contains it */
 #define MAX_REPORTS 10           /* failed logins described in full */
 
@@ -69,6 +89,13 @@ typedef enum {
     K_WRONG_CODE,  /* three wrong codes (max_attempts 3) -> PAM_MAXTRIES */
     K_UNKNOWN,     /* not in GenAuth                     -> PAM_AUTH_ERR */
     K_CONV_ERR,    /* conversation fails at the code     -> PAM_CONV_ERR */
+    /* issue 4, through the verify service */
+    K_VERIFY_OTP,  /* shared user with OTP: the TOTP     -> PAM_SUCCESS */
+    K_VERIFY_SMS,  /* SMS factor, via the Management API -> PAM_SUCCESS */
+    K_EXCLUDED,    /* users = {"*", "!excluded-*"}       -> PAM_IGNORE (no prompt) */
+    K_RECOVERY,    /* OTP factor, `recovery` + its code  -> PAM_SUCCESS */
+    K_GRACE,       /* shared user, `later` at the menu   -> postponed (PAM_IGNORE),
+                      or, once enroll_grace is used up, refused: see check() */
     K_MAX
 } kind_t;
 
@@ -77,6 +104,7 @@ static const struct {
     int expect;       /* PAM result */
     int prompts;      /* prompts the user sees */
     int code_prompts;
+    int verify;       /* runs through the verify service */
 } KINDS[K_MAX] = {
     [K_ENROLL_SMS] = {"enroll-sms", PAM_SUCCESS, 4, 1},
     [K_WRONG_PW] = {"wrong-password", PAM_AUTH_ERR, 1, 0},
@@ -85,14 +113,23 @@ static const struct {
     [K_WRONG_CODE] = {"wrong-code", PAM_MAXTRIES, 6, 3},
     [K_UNKNOWN] = {"unknown-user", PAM_AUTH_ERR, 1, 0},
     [K_CONV_ERR] = {"conv-error", PAM_CONV_ERR, 4, 1},
+    [K_VERIFY_OTP] = {"verify-otp", PAM_SUCCESS, 2, 1, 1},
+    [K_VERIFY_SMS] = {"verify-sms", PAM_SUCCESS, 2, 1, 1},
+    [K_EXCLUDED] = {"excluded", PAM_CRED_INSUFFICIENT, 0, 0, 1},
+    [K_RECOVERY] = {"recovery", PAM_SUCCESS, 4, 2, 1},
+    /* postponed; the other outcomes are in check() */
+    [K_GRACE] = {"grace-later", PAM_CRED_INSUFFICIENT, 2, 0, 1},
 };
 
 /* One login: its script and what it saw. */
 typedef struct cycle {
     int t, i;
     kind_t k;
-    char user[32], password[64], phone[32], email[64], masked[64];
+    char user[32], password[64], phone[32], email[64], masked[64], recovery[64];
     int prompts, code_prompts;
+    int menus, said_later, postponed; /* K_GRACE: menus seen, `later` answered,
+                                         the postponement message seen */
+    int new_recovery;                 /* K_RECOVERY: the new code was shown */
     char problem[256];    /* first thing that went wrong, "" if none */
     char verdict[512];    /* why the login counts as failed, "" if it is right */
     char last_info[256];
@@ -102,13 +139,16 @@ typedef struct stats {
     long runs[K_MAX], ok[K_MAX];
 } stats_t;
 
-static const char *confdir, *service, *code = "123456";
-static int n_threads = 4, n_cycles = 25;
+static const char *confdir, *service, *code = "123456", *otp_code_file;
+static char verify_service[128];
+static int n_threads = 4, n_cycles = 25, n_burst = 3;
 static pthread_barrier_t start_line;
 static int plant_race;
 static long racy_counter; /* written unlocked only with --plant-race */
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 static int reports;
+/* K_GRACE outcomes, and the logins that needed the Management API */
+static long grace_postponed, grace_refused, grace_not_offered, mgmt_logins;
 
 /* ---- the plan: who logs in in cycle i of thread t ------------------------- */
 
@@ -117,7 +157,8 @@ static void plan(int t, int i, cycle_t *c)
     memset(c, 0, sizeof *c);
     c->t = t;
     c->i = i;
-    c->k = (kind_t)((t + i) % K_MAX);
+    /* cycles past n_cycles are the grace burst (worker threads only) */
+    c->k = i >= n_cycles && t < n_threads ? K_GRACE : (kind_t)((t + i) % K_MAX);
     switch (c->k) {
     case K_WRONG_PW:
         snprintf(c->user, sizeof c->user, "shared-pw");
@@ -131,6 +172,18 @@ static void plan(int t, int i, cycle_t *c)
         snprintf(c->user, sizeof c->user, "nobody%d", t);
         snprintf(c->password, sizeof c->password, "pw-nobody%d" SECRET_MARK, t);
         break;
+    case K_VERIFY_OTP:
+        snprintf(c->user, sizeof c->user, OTP_USER);
+        snprintf(c->password, sizeof c->password, "pw-" OTP_USER SECRET_MARK);
+        break;
+    case K_EXCLUDED: /* never asked: the policy decides before any request */
+        snprintf(c->user, sizeof c->user, "excluded-%d", t);
+        snprintf(c->password, sizeof c->password, "pw-excluded-%d" SECRET_MARK, t);
+        break;
+    case K_GRACE:
+        snprintf(c->user, sizeof c->user, GRACE_USER);
+        snprintf(c->password, sizeof c->password, "pw-" GRACE_USER SECRET_MARK);
+        break;
     default: /* a user of its own, never seen before this cycle */
         snprintf(c->user, sizeof c->user, "u%dc%d", t, i);
         snprintf(c->password, sizeof c->password, "pw-u%dc%d" SECRET_MARK, t, i);
@@ -138,6 +191,7 @@ static void plan(int t, int i, cycle_t *c)
     /* national number 1TT 0000 IIII, shown as "+86 1TT****IIII" */
     snprintf(c->phone, sizeof c->phone, "1%02d0000%04d", t, i);
     snprintf(c->email, sizeof c->email, "%s@c%d.t%d.example.com", c->user, i, t);
+    snprintf(c->recovery, sizeof c->recovery, "rc-%d-%d" SECRET_MARK, t, i);
     if (c->k == K_ENROLL_EMAIL)
         snprintf(c->masked, sizeof c->masked, "u***@c%d.t%d.example.com", i, t);
     else
@@ -150,8 +204,26 @@ static void print_user(const cycle_t *c, int *first)
     const char *factor = "null";
     char buf[160];
 
-    if (c->k == K_HAS_FACTOR || c->k == K_WRONG_PW || c->k == K_UNKNOWN)
-        return; /* shared users and the unknown ones are printed once, below */
+    if (c->k == K_HAS_FACTOR || c->k == K_WRONG_PW || c->k == K_UNKNOWN ||
+        c->k == K_VERIFY_OTP || c->k == K_GRACE || c->k == K_EXCLUDED)
+        return; /* shared users are printed once, below; the unknown and the
+                   excluded ones are not in GenAuth */
+    if (c->k == K_VERIFY_SMS) { /* has the factor, and must keep exactly it */
+        snprintf(buf, sizeof buf, "{\"factorType\": \"SMS\", \"profile\": {\"phoneNumber\": "
+                 "\"%s\", \"phoneCountryCode\": \"+86\"}}", c->phone);
+        printf("%s\n  {\"username\": \"%s\", \"password\": \"%s\", \"factors\": [%s], "
+               "\"expect\": %s}", *first ? "" : ",", c->user, c->password, buf, buf);
+        *first = 0;
+        return;
+    }
+    if (c->k == K_RECOVERY) { /* the recovery code must have been replaced */
+        printf("%s\n  {\"username\": \"%s\", \"password\": \"%s\", \"factors\": "
+               "[{\"factorType\": \"OTP\", \"recoveryCode\": \"%s\"}], "
+               "\"expect\": {\"otp-recovery-replaced\": \"%s\"}}",
+               *first ? "" : ",", c->user, c->password, c->recovery, c->recovery);
+        *first = 0;
+        return;
+    }
     if (c->k == K_ENROLL_SMS) {
         snprintf(buf, sizeof buf, "{\"factorType\": \"SMS\", \"profile\": {\"phoneNumber\": "
                  "\"%s\", \"phoneCountryCode\": \"+86\"}}", c->phone);
@@ -168,21 +240,29 @@ static void print_user(const cycle_t *c, int *first)
 
 static void print_users(int rss_b)
 {
+    long logins[K_MAX] = {0};
     int first = 1;
     cycle_t c;
 
-    printf("[");
+    printf("{\"users\": [");
     for (int t = 0; t <= n_threads; t++) /* thread n_threads: the RSS phase */
-        for (int i = 0; i < (t == n_threads ? rss_b : n_cycles); i++) {
+        for (int i = 0; i < (t == n_threads ? rss_b : n_cycles + n_burst); i++) {
             plan(t, i, &c);
             print_user(&c, &first);
+            logins[c.k]++;
         }
+    /* shared-otp's secret is test_threads.py's (it writes the code file) */
     printf("%s\n  {\"username\": \"shared-pw\", \"password\": \"pw-shared-pw" SECRET_MARK
+           "\", \"factors\": [], \"expect\": null},\n"
+           "  {\"username\": \"" GRACE_USER "\", \"password\": \"pw-" GRACE_USER SECRET_MARK
            "\", \"factors\": [], \"expect\": null},\n"
            "  {\"username\": \"shared-factor\", \"password\": \"pw-shared-factor" SECRET_MARK
            "\", \"factors\": [{\"factorType\": \"SMS\", \"profile\": {\"phoneNumber\": "
-           "\"13800000000\", \"phoneCountryCode\": \"+86\"}}], \"expect\": \"keep\"}\n]\n",
-           first ? "" : ",");
+           "\"13800000000\", \"phoneCountryCode\": \"+86\"}}], \"expect\": \"keep\"}\n],\n"
+           "\"logins\": {", first ? "" : ",");
+    for (int k = 0; k < K_MAX; k++)
+        printf("%s\"%s\": %ld", k ? ", " : "", KINDS[k].name, logins[k]);
+    printf("}}\n");
 }
 
 /* ---- the scripted user ------------------------------------------------------ */
@@ -194,16 +274,64 @@ static void problem(cycle_t *c, const char *what, const char *text)
 }
 
 /* The answer to one prompt, or NULL for a conversation error. */
+/* The current TOTP of OTP_USER from the code file, into buf. */
+static const char *otp_code(cycle_t *c, char *buf, size_t len)
+{
+    FILE *f = otp_code_file ? fopen(otp_code_file, "r") : NULL;
+
+    buf[0] = '\0';
+    if (f) {
+        if (!fgets(buf, (int)len, f))
+            buf[0] = '\0';
+        fclose(f);
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    if (strlen(buf) < 6) {
+        problem(c, "no TOTP in --otp-code-file", otp_code_file ? otp_code_file : "(none)");
+        return NULL;
+    }
+    return buf;
+}
+
+/* The verify service's kinds: OTP, recovery, and `later` at the menu. */
+static const char *answer_verify(cycle_t *c, const char *text, char *buf, size_t len)
+{
+    if (strstr(text, "Authenticator app code (or type recovery)")) {
+        c->code_prompts++;
+        if (c->k == K_RECOVERY)
+            return "recovery";
+        if (c->k == K_VERIFY_OTP)
+            return otp_code(c, buf, len);
+    } else if (c->k == K_RECOVERY && strstr(text, "Recovery code: ")) {
+        c->code_prompts++;
+        return c->recovery;
+    } else if (c->k == K_RECOVERY && strstr(text, "Your new recovery code:")) {
+        c->new_recovery = strstr(text, c->recovery) == NULL; /* not the old one */
+        return "";
+    } else if (c->k == K_GRACE && strstr(text, "Choose 1-")) {
+        c->menus++;
+        if (!c->said_later && strstr(text, "Type later")) {
+            c->said_later = 1;
+            return "later";
+        }
+        return NULL; /* not offered (any more): end the login here */
+    }
+    problem(c, "unexpected prompt", text);
+    return NULL;
+}
+
 static const char *answer_for(cycle_t *c, int style, const char *text, char *buf, size_t len)
 {
     c->prompts++;
     if (strstr(text, "GenAuth password") && style == PAM_PROMPT_ECHO_OFF)
         return c->password;
     if (style != PAM_PROMPT_ECHO_ON || c->k == K_WRONG_PW || c->k == K_UNKNOWN ||
-        c->k == K_HAS_FACTOR) {
+        c->k == K_HAS_FACTOR || c->k == K_EXCLUDED) {
         problem(c, "unexpected prompt", text);
         return NULL;
     }
+    if (c->k == K_VERIFY_OTP || c->k == K_RECOVERY || c->k == K_GRACE)
+        return answer_verify(c, text, buf, len);
     if (strstr(text, "Choose 1-"))
         return c->k == K_ENROLL_EMAIL ? "email" : "sms";
     if (strstr(text, "Mobile phone number")) {
@@ -253,6 +381,8 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
             break;
         case PAM_TEXT_INFO:
             snprintf(c->last_info, sizeof c->last_info, "%s", text);
+            if (strstr(text, "Two-factor setup postponed"))
+                c->postponed = 1;
             break;
         default:
             break;
@@ -264,22 +394,50 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 
 /* ---- one login ---------------------------------------------------------------- */
 
+/* K_GRACE: which of its outcomes this login had, and what that outcome
+ * must look like: {PAM result, prompts}. Counted for test_threads.py. */
+static void grace_outcome(cycle_t *c, int *expect, int *prompts)
+{
+    if (!c->said_later) {        /* grace used up: the first menu has no `later`;
+                                    the conversation error there = non-interactive */
+        *expect = PAM_AUTH_ERR;
+        *prompts = 2;
+        __atomic_add_fetch(&grace_not_offered, 1, __ATOMIC_SEQ_CST);
+    } else if (c->menus == 1) {  /* offered and recorded */
+        *expect = PAM_CRED_INSUFFICIENT;
+        *prompts = 2;
+        if (!c->postponed)
+            problem(c, "postponed without telling the user", c->last_info);
+        __atomic_add_fetch(&grace_postponed, 1, __ATOMIC_SEQ_CST);
+    } else {                     /* offered, but used up meanwhile: refused, and the
+                                    menu asked again without `later` */
+        *expect = PAM_CONV_ERR;
+        *prompts = 3;
+        __atomic_add_fetch(&grace_refused, 1, __ATOMIC_SEQ_CST);
+    }
+}
+
 static void check(cycle_t *c, int rc)
 {
+    int expect = KINDS[c->k].expect, prompts = KINDS[c->k].prompts;
     char want[128];
 
-    if (rc == PAM_SUCCESS && !c->problem[0]) {
+    if (c->k == K_GRACE)
+        grace_outcome(c, &expect, &prompts);
+    if (c->k == K_RECOVERY && rc == PAM_SUCCESS && !c->new_recovery)
+        problem(c, "no new recovery code shown", c->last_info);
+    if (rc == PAM_SUCCESS && !c->problem[0] &&
+        (c->k == K_ENROLL_SMS || c->k == K_ENROLL_EMAIL)) {
         /* "... is set up: <factor label> <masked target>." */
         snprintf(want, sizeof want, " %s.", c->masked);
         if (!strstr(c->last_info, "is set up: ") || !strstr(c->last_info, want))
             problem(c, "success message names another target", c->last_info);
     }
-    if (rc != KINDS[c->k].expect)
-        snprintf(c->verdict, sizeof c->verdict, "PAM result %d, want %d", rc,
-                 KINDS[c->k].expect);
-    else if (c->prompts != KINDS[c->k].prompts || c->code_prompts != KINDS[c->k].code_prompts)
+    if (rc != expect)
+        snprintf(c->verdict, sizeof c->verdict, "PAM result %d, want %d", rc, expect);
+    else if (c->prompts != prompts || c->code_prompts != KINDS[c->k].code_prompts)
         snprintf(c->verdict, sizeof c->verdict, "%d prompts (%d for a code), want %d (%d)",
-                 c->prompts, c->code_prompts, KINDS[c->k].prompts, KINDS[c->k].code_prompts);
+                 c->prompts, c->code_prompts, prompts, KINDS[c->k].code_prompts);
     else if (c->problem[0])
         snprintf(c->verdict, sizeof c->verdict, "wrong text");
     if (c->verdict[0] && c->problem[0]) {
@@ -299,7 +457,10 @@ static int run_cycle(int t, int i, stats_t *st)
     plan(t, i, &c);
     pc.appdata_ptr = &c;
     snprintf(rhost, sizeof rhost, "192.0.2.%d", t + 1);
-    rc = pam_start_confdir(service, c.user, &pc, confdir, &pamh);
+    if (c.k == K_VERIFY_SMS || c.k == K_RECOVERY)
+        __atomic_add_fetch(&mgmt_logins, 1, __ATOMIC_SEQ_CST);
+    rc = pam_start_confdir(KINDS[c.k].verify ? verify_service : service, c.user, &pc, confdir,
+                           &pamh);
     if (rc == PAM_SUCCESS && (rc = pam_set_item(pamh, PAM_RHOST, rhost)) == PAM_SUCCESS)
         rc = pam_authenticate(pamh, 0);
     if (pamh)
@@ -331,6 +492,8 @@ static void *work(void *arg)
     /* all threads start together, so the first logins (and the module's
      * one-time libcurl initialisation) really race */
     pthread_barrier_wait(&start_line);
+    for (int j = 0; j < n_burst; j++) /* `later` on one user from every thread */
+        (void)run_cycle(w->t, n_cycles + j, &w->st);
     for (int i = 0; i < n_cycles; i++) {
         if (plant_race)
             racy_counter++;
@@ -537,6 +700,12 @@ int main(int argc, char **argv)
             heap_limit = number(v, 0, 1 << 20);
         else if (strcmp(argv[ai], "--syslog") == 0)
             syslog_path = v;
+        else if (strcmp(argv[ai], "--verify-service") == 0)
+            snprintf(verify_service, sizeof verify_service, "%s", v);
+        else if (strcmp(argv[ai], "--otp-code-file") == 0)
+            otp_code_file = v;
+        else if (strcmp(argv[ai], "--grace-burst") == 0)
+            n_burst = number(v, 0, 100);
         else {
             fprintf(stderr, "pam_threads: bad option %s\n", argv[ai]);
             return 2;
@@ -553,6 +722,8 @@ int main(int argc, char **argv)
     }
     confdir = argv[ai];
     service = argv[ai + 1];
+    if (!verify_service[0])
+        snprintf(verify_service, sizeof verify_service, "%s-verify", service);
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pthread_barrier_init(&start_line, NULL, (unsigned)n_threads);
@@ -566,8 +737,9 @@ int main(int argc, char **argv)
     for (int t = 0; t < n_threads; t++)
         pthread_join(workers[t].id, NULL);
     pthread_barrier_destroy(&start_line);
-    printf("concurrent: %d threads x %d logins = %d logins in %.1f s%s\n", n_threads, n_cycles,
-           n_threads * n_cycles, seconds_since(&t0), plant_race ? " (with a planted race)" : "");
+    printf("concurrent: %d threads x %d logins = %d logins (+ %d x %d `later` first) in %.1f s%s\n",
+           n_threads, n_cycles, n_threads * n_cycles, n_threads, n_burst, seconds_since(&t0),
+           plant_race ? " (with a planted race)" : "");
 
     checks += rss_b > 0;
     if (rss_b && !memory_phase(rss_a, rss_b, rss_limit, heap_limit, &workers[n_threads].st))
@@ -584,6 +756,9 @@ int main(int argc, char **argv)
         logins += total.runs[k];
         good += total.ok[k];
     }
+    printf("grace: %ld postponed, %ld refused, %ld not offered\n", grace_postponed,
+           grace_refused, grace_not_offered);
+    printf("management API: %ld logins needed it\n", mgmt_logins);
     printf("libcurl: curl_global_init called %ld time(s), curl_global_cleanup %ld time(s)\n",
            curl_inits, curl_cleanups);
     checks += 2;
