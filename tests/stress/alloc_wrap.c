@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ga_qr.h"
 #include "ga_state.h"
 
 void *__real_malloc(size_t n);
@@ -47,6 +48,10 @@ static void *fail_site;   /* the caller of the failed call */
 static void *sites[MAX_SITES]; /* distinct callers, in the counting run */
 static int n_sites;
 static int in_state_save; /* inside the wrapped ga_state_save */
+static int in_mgmt_put;   /* inside the wrapped ga_mgmt_cache_put */
+static int fired_in_mgmt_put;
+static int in_qr;         /* inside the wrapped ga_qr_render */
+static int fired_in_qr;
 static int fired_in_state_save;
 static int state_save_failed;
 
@@ -96,6 +101,8 @@ static int inject(void *site)
         return 0;
     fail_site = site;
     fired_in_state_save = in_state_save > 0;
+    fired_in_mgmt_put = in_mgmt_put > 0;
+    fired_in_qr = in_qr > 0;
     errno = ENOMEM;
     return 1;
 }
@@ -173,6 +180,49 @@ ga_status_t __wrap_ga_state_save(const char *dir, const char *user, uid_t euid,
     return rc;
 }
 
+/* ga_api_mfa.c caches the management token as a best effort ("a token
+ * that cannot be cached still serves this call"). */
+ga_status_t __real_ga_mgmt_cache_put(const char *host, const char *pool_id, const char *secret,
+                                     const char *token, long expires_in);
+ga_status_t __wrap_ga_mgmt_cache_put(const char *host, const char *pool_id, const char *secret,
+                                     const char *token, long expires_in);
+
+ga_status_t __wrap_ga_mgmt_cache_put(const char *host, const char *pool_id, const char *secret,
+                                     const char *token, long expires_in)
+{
+    ga_status_t rc;
+
+    in_mgmt_put++;
+    rc = __real_ga_mgmt_cache_put(host, pool_id, secret, token, expires_in);
+    in_mgmt_put--;
+    return rc;
+}
+
+int af_failed_in_mgmt_cache_put(void)
+{
+    return fired_in_mgmt_put;
+}
+
+/* ga_enroll_otp.c shows the key without the QR code when drawing fails
+ * (logged: "could not draw the OTP QR code"). */
+ga_status_t __real_ga_qr_render(const char *text, ga_qr_mode_t mode, char **out);
+ga_status_t __wrap_ga_qr_render(const char *text, ga_qr_mode_t mode, char **out);
+
+ga_status_t __wrap_ga_qr_render(const char *text, ga_qr_mode_t mode, char **out)
+{
+    ga_status_t rc;
+
+    in_qr++;
+    rc = __real_ga_qr_render(text, mode, out);
+    in_qr--;
+    return rc;
+}
+
+int af_failed_in_qr_render(void)
+{
+    return fired_in_qr;
+}
+
 void af_reset(long at)
 {
     memset(live, 0, sizeof live);
@@ -180,7 +230,7 @@ void af_reset(long at)
     fail_at = at;
     fail_site = NULL;
     n_sites = 0;
-    fired_in_state_save = state_save_failed = 0;
+    fired_in_state_save = state_save_failed = fired_in_mgmt_put = fired_in_qr = 0;
 }
 
 long af_calls(void)

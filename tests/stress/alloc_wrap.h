@@ -4,8 +4,11 @@
  * from the objects of the alloc_fail link) is counted; the one numbered
  * fail_at returns NULL with errno ENOMEM. Blocks are tracked until freed
  * (free is wrapped too), in a table that hides the pointers so that
- * LeakSanitizer still sees a leaked block. ga_state_save is wrapped to note
- * an injected failure inside the best-effort state save of ga_enroll.c.
+ * LeakSanitizer still sees a leaked block. ga_state_save and
+ * ga_mgmt_cache_put and ga_qr_render are wrapped to note an injected
+ * failure inside the best-effort work of their callers: the state save of
+ * ga_enroll.c, the management token cache of ga_api_mfa.c, the QR code of
+ * ga_enroll_otp.c.
  */
 #ifndef ALLOC_WRAP_H
 #define ALLOC_WRAP_H
@@ -26,6 +29,14 @@ void *af_fail_site(void);         /* the caller of the failed call, or NULL */
 /* Non-zero if the injected failure happened inside ga_state_save and it
  * reported the failure. */
 int af_failed_in_state_save(void);
+
+/* Non-zero if the injected failure happened inside ga_mgmt_cache_put
+ * (wrapped too; its failure is best effort in ga_api_mfa.c). */
+int af_failed_in_mgmt_cache_put(void);
+
+/* Non-zero if the injected failure happened inside ga_qr_render (wrapped;
+ * ga_enroll_otp.c then shows the key without the QR code). */
+int af_failed_in_qr_render(void);
 
 /* The offset of site (a code address) in this program, for addr2line. */
 unsigned long af_site_offset(void *site);

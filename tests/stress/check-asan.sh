@@ -39,7 +39,7 @@ for t in test_allocfail test_threads; do
   p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
   f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 1)
   [ "$status" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-  grep -E '^(injection points|allocation call sites|concurrent|sanitizer|selftest|emulator state|alloc_fail:|harness:)' "asan-$t.log" || true
+  grep -E '^(injection points|allocation call sites|concurrent|sanitizer|selftest|emulator state|alloc_fail:|harness:|grace:|ok  |FAIL)' "asan-$t.log" || true
   echo "$line"
   if [ "$f" -ne 0 ]; then
     echo "=== $B/asan-$t.log (tail)"

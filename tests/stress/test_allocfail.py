@@ -1,9 +1,14 @@
 """Allocation-failure injection (tests/stress/alloc_fail) against the GenAuth
 emulator: config loading, state save/load, a full login and a resumed login,
-each with every allocation of the module's own code failed in turn.
+and the issue 4 flows (OTP, SMS through the Management API and recovery-code
+verification, OTP enrollment with its QR code, the grace `later`, the
+policy's group lookup), each with every allocation of the module's own code
+failed in turn.
 
 Environment:
-  STRESS_ALLOCFAIL_ONLY   run one scenario (config, state, flow, resume)
+  STRESS_ALLOCFAIL_ONLY   run one scenario (config, state, flow, resume,
+                          detours, steps, empty, verify-otp, verify-sms,
+                          recovery, otp-enroll, grace, policy)
   GA_TEST_WRAPPER         a tool to run the program under (e.g. valgrind)
 The closing line is the program's: "allocfail: N passed, N failed" (plus a
 failed count here if a sanitizer reported anything or it exited abnormally).
@@ -24,6 +29,9 @@ import stresslib  # noqa: E402
 
 CODE = "135790"
 PROGRAM = os.path.join(stresslib.BUILD, "tests", "stress", "alloc_fail")
+# the TOTP helper alloc_fail keeps running (its AF_TOTP_CMD)
+TOTP_CMD = "%s %s --serve" % (shlex.quote(sys.executable),
+                              shlex.quote(os.path.join(stresslib.HERE, "totp.py")))
 
 
 WRAPPED = ("malloc", "calloc", "realloc", "strdup", "strndup")
@@ -85,7 +93,8 @@ def main():
         start = time.monotonic()
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, universal_newlines=True,
-                              errors="replace", timeout=3600)
+                              errors="replace", timeout=3600,
+                              env=dict(os.environ, AF_TOTP_CMD=TOTP_CMD))
         lines = proc.stdout.splitlines()
         print("\n".join(l for l in lines if not l.startswith(("allocfail: ", "allocation call"))))
         for l in lines:  # the coverage figure means something for the full set only

@@ -154,9 +154,12 @@ def issue4_checks(emu, out, logins, grace, verify_state, args):
     fetched = emu.mgmt_token_requests()
     needed = harness_number(out, "management API:", "logins")
     bound = threads + (1 if rss else 0)
-    checks.append((needed is not None and 1 <= fetched <= bound and fetched < needed,
-                   "management token fetched %d time(s) for %s logins that needed it "
-                   "(at most %d: one per thread)" % (fetched, needed, bound)))
+    if needed == 0:  # a run too short to have such a login (the planted-race run)
+        print("n/a  management token: no login needed it")
+    else:
+        checks.append((needed is not None and 1 <= fetched <= bound and fetched < needed,
+                       "management token fetched %d time(s) for %s logins that needed it "
+                       "(at most %d: one per thread)" % (fetched, needed, bound)))
 
     # `later` from every thread on one user: exactly enroll_grace postponements
     postponed = harness_number(out, "grace:", "postponed")
@@ -173,9 +176,11 @@ def issue4_checks(emu, out, logins, grace, verify_state, args):
 
     # the policy decides before any request: no excluded user reached GenAuth
     leaked = [r for r in emu.requests() if "excluded-" in json.dumps(r)]
-    checks.append((logins["excluded"] > 0 and not leaked,
-                   "excluded users: %d logins, %d requests to GenAuth"
-                   % (logins["excluded"], len(leaked))))
+    if logins["excluded"] == 0:
+        print("n/a  excluded users: none in this run")
+    else:
+        checks.append((not leaked, "excluded users: %d logins, %d requests to GenAuth"
+                       % (logins["excluded"], len(leaked))))
     return checks
 
 
