@@ -41,8 +41,12 @@ static const char *const auth_methods[] = {"client_secret_post", "client_secret_
 static const char *const login_fields[] = {"username", "email", "phone", "account",
                                            NULL};
 static const char *const failmodes[] = {"secure", "safe", NULL};
-static const char *const langs[] = {"en-US", "zh-CN", "zh-TW", "ja-JP", NULL};
+static const char *const langs[] = {"en-US", "zh-CN", NULL};
 static const char *const header_prefixes[] = {"x-authing-", "x-genauth-", NULL};
+/* in the order of the enums of ga_config.h */
+static const char *const on_enrolled_modes[] = {"verify", "ignore", NULL};
+static const char *const qr_modes[] = {"utf8", "ascii", "off", NULL};
+static const char *const noninteractive_modes[] = {"deny", "ignore", NULL};
 const ga_factor_t ga_cfg_default_factors[] = {GA_FACTOR_SMS, GA_FACTOR_EMAIL,
                                               GA_FACTOR_UNKNOWN};
 
@@ -50,7 +54,7 @@ const ga_factor_t ga_cfg_default_factors[] = {GA_FACTOR_SMS, GA_FACTOR_EMAIL,
 const struct key_def ga_cfg_keys[K_COUNT] = {
     [K_APP_ID] = {"app_id", CFGT_STR, NULL, 1, 0, 0, 0, NULL, ga_cfg_apply_app_id},
     [K_APP_SECRET] = {"app_secret", CFGT_STR, NULL, 1, 0, 0, 0, NULL,
-                      ga_cfg_apply_app_secret},
+                      ga_cfg_apply_app_secret, 0, 1},
     [K_APP_HOST] = {"app_host", CFGT_STR, NULL, 1, 0, 0, 0, NULL, ga_cfg_apply_app_host},
     [K_CA_FILE] = {"ca_file", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_ca_file},
     [K_AUTH_METHOD] = {"token_endpoint_auth_method", CFGT_STR, "client_secret_post", 0,
@@ -59,7 +63,7 @@ const struct key_def ga_cfg_keys[K_COUNT] = {
                        ga_cfg_apply_choice},
     [K_LOGIN_FORMAT] = {"login_format", CFGT_STR, "%u", 0, 0, 0, 0, NULL,
                         ga_cfg_apply_login_format},
-    [K_FACTORS] = {"factors", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_factors},
+    [K_FACTORS] = {"factors", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_factors, 1, 0},
     [K_PHONE_CC] = {"phone_country_code", CFGT_STR, "+86", 0, 0, 0, 0, NULL,
                     ga_cfg_apply_phone_cc},
     [K_FAILMODE] = {"failmode", CFGT_STR, "secure", 0, 0, 0, 0, failmodes,
@@ -79,6 +83,28 @@ const struct key_def ga_cfg_keys[K_COUNT] = {
     [K_LANG] = {"lang", CFGT_STR, "en-US", 0, 0, 0, 0, langs, ga_cfg_apply_choice},
     [K_HEADER_PREFIX] = {"header_prefix", CFGT_STR, "x-authing-", 0, 0, 0, 0,
                          header_prefixes, ga_cfg_apply_choice},
+    [K_ON_ENROLLED] = {"on_enrolled", CFGT_STR, "verify", 0, 0, 0, 0, on_enrolled_modes,
+                       ga_cfg_apply_choice},
+    [K_MGMT_HOST] = {"mgmt_host", CFGT_STR, "https://api.genauth.ai", 0, 0, 0, 0, NULL,
+                     ga_cfg_apply_app_host},
+    [K_USERPOOL_ID] = {"userpool_id", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_app_id},
+    [K_USERPOOL_SECRET] = {"userpool_secret", CFGT_STR, NULL, 0, 0, 0, 0, NULL,
+                           ga_cfg_apply_app_secret, 0, 1},
+    [K_QR] = {"qr", CFGT_STR, "utf8", 0, 0, 0, 0, qr_modes, ga_cfg_apply_choice},
+    [K_USERS] = {"users", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_patterns, 1, 0},
+    [K_GROUPS] = {"groups", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_patterns, 1, 0},
+    [K_BYPASS_USERS] = {"bypass_users", CFGT_STR, NULL, 0, 0, 0, 0, NULL,
+                        ga_cfg_apply_patterns, 1, 0},
+    [K_SERVICES] = {"services", CFGT_STR, NULL, 0, 0, 0, 0, NULL, ga_cfg_apply_patterns, 1,
+                    0},
+    [K_NONINTERACTIVE_SERVICES] = {"noninteractive_services", CFGT_STR, NULL, 0, 0, 0, 0,
+                                   NULL, ga_cfg_apply_patterns, 1, 0},
+    [K_NONINTERACTIVE] = {"noninteractive", CFGT_STR, "deny", 0, 0, 0, 0,
+                          noninteractive_modes, ga_cfg_apply_choice},
+    [K_ENROLL_GRACE] = {"enroll_grace", CFGT_INT, NULL, 0, 0, 0, 100, NULL,
+                        ga_cfg_apply_number},
+    [K_ENROLL_GRACE_UNTIL] = {"enroll_grace_until", CFGT_STR, "", 0, 0, 0, 0, NULL,
+                              ga_cfg_apply_grace_until},
 };
 
 /* libconfuse's flex lexer keeps its scanner state in globals (buffer stack,
@@ -97,18 +123,18 @@ void ga_cfg_quote(const char *v, char out[QUOTE_MAX + 1])
 #define SECRET_WINDOW 8 /* characters of the secret's text that count as a quote */
 
 /* Non-zero if msg holds SECRET_WINDOW or more characters in a row of the
- * text written as app_secret's value: after "app_secret", blanks or line
- * ends, '=', blanks or line ends and an optional quote, up to the next
- * quote or line end. Whatever libconfuse made of a malformed file (a '#'
- * value, a value on a later line), no error message may show that text. */
-static int quotes_secret(const struct parse *p, const char *msg)
+ * text written as the value of the secret key (app_secret,
+ * userpool_secret): after the key name, blanks or line ends, '=', blanks or
+ * line ends and an optional quote, up to the next quote or line end.
+ * Whatever libconfuse made of a malformed file (a '#' value, a value on a
+ * later line), no error message may show that text. */
+static int quotes_key_value(const struct parse *p, const char *key, const char *msg)
 {
-    static const char key[] = "app_secret";
-    size_t mlen = strlen(msg);
+    size_t klen = strlen(key), mlen = strlen(msg);
 
-    /* every "app_secret =" counts: one in a comment may be the real one */
+    /* every "KEY =" counts: one in a comment may be the real one */
     for (const char *k = p->buf ? strstr(p->buf, key) : NULL; k; k = strstr(k + 1, key)) {
-        const char *s = k + sizeof key - 1;
+        const char *s = k + klen;
         size_t n;
 
         s += strspn(s, " \t\r\n");
@@ -125,10 +151,20 @@ static int quotes_secret(const struct parse *p, const char *msg)
     return 0;
 }
 
+/* The name of the secret key whose value msg would quote, or NULL. */
+static const char *quotes_secret(const struct parse *p, const char *msg)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (ga_cfg_keys[k].secret && quotes_key_value(p, ga_cfg_keys[k].name, msg))
+            return ga_cfg_keys[k].name;
+    return NULL;
+}
+
 /* err = "PATH: [line N: ]MESSAGE". The first error wins. */
 void ga_cfg_fail_at(struct parse *p, int line, const char *fmt, ...)
 {
     char msg[MSG_MAX + QUOTE_MAX + 64];
+    const char *secret;
     va_list ap;
 
     if (p->failed)
@@ -139,15 +175,15 @@ void ga_cfg_fail_at(struct parse *p, int line, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (quotes_secret(p, msg)) {
+    if ((secret = quotes_secret(p, msg)) != NULL) {
         /* keep the key name in front ("app_id: ..."), drop the rest */
         size_t key = strspn(msg, "abcdefghijklmnopqrstuvwxyz_");
         if (key > 0 && msg[key] == ':')
             (void)snprintf(msg + key, sizeof msg - key, ": bad value (not shown: it would "
-                           "quote text of app_secret)");
+                           "quote text of %s)", secret);
         else
-            (void)snprintf(msg, sizeof msg, "error near app_secret (not shown: it would "
-                           "quote the secret)");
+            (void)snprintf(msg, sizeof msg, "error near %s (not shown: it would "
+                           "quote the secret)", secret);
     }
     if (line > 0)
         (void)snprintf(p->err, p->errlen, "%s: line %d: %s", p->path, line, msg);
@@ -155,9 +191,10 @@ void ga_cfg_fail_at(struct parse *p, int line, const char *fmt, ...)
         (void)snprintf(p->err, p->errlen, "%s: %s", p->path, msg);
 }
 
-/* Non-zero if line (1-based) of the file or the one before mentions
- * app_secret: a libconfuse message about it may quote part of the secret. */
-static int near_secret(const struct parse *p, int line)
+/* The secret key (app_secret, userpool_secret) that line (1-based) of the
+ * file or the one before mentions, or NULL: a libconfuse message about it
+ * may quote part of the secret. */
+static const char *near_secret(const struct parse *p, int line)
 {
     const char *s = p->buf;
 
@@ -165,16 +202,20 @@ static int near_secret(const struct parse *p, int line)
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) : strlen(s);
 
-        if (n >= line - 1 && n <= line) {
-            for (size_t i = 0; i + 10 <= len; i++)
-                if (memcmp(s + i, "app_secret", 10) == 0)
-                    return 1;
+        for (int k = 0; n >= line - 1 && n <= line && k < K_COUNT; k++) {
+            size_t klen = strlen(ga_cfg_keys[k].name);
+
+            if (!ga_cfg_keys[k].secret)
+                continue;
+            for (size_t i = 0; i + klen <= len; i++)
+                if (memcmp(s + i, ga_cfg_keys[k].name, klen) == 0)
+                    return ga_cfg_keys[k].name;
         }
         if (n >= line)
             break;
         s = nl ? nl + 1 : NULL;
     }
-    return 0;
+    return NULL;
 }
 
 /* ---- libconfuse callbacks ------------------------------------------ */
@@ -193,12 +234,18 @@ __attribute__((format(printf, 2, 0)))
 static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
     struct parse *p = parse_of(cfg);
-    const char *secret = p->str[K_APP_SECRET];
     char msg[MSG_MAX], clean[MSG_MAX];
+    const char *near = NULL;
 
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
-    if (near_secret(p, cfg->line) || (secret && *secret && strstr(msg, secret))) {
-        ga_cfg_fail_at(p, cfg->line, "syntax error near app_secret (details withheld)");
+    for (int k = 0; k < K_COUNT && !near; k++) {
+        const char *secret = p->str[k];
+
+        if (ga_cfg_keys[k].secret && secret && *secret && strstr(msg, secret))
+            near = ga_cfg_keys[k].name;
+    }
+    if (near || (near = near_secret(p, cfg->line)) != NULL) {
+        ga_cfg_fail_at(p, cfg->line, "syntax error near %s (details withheld)", near);
         return;
     }
     (void)ga_sanitize(msg, strlen(msg), clean, sizeof clean);
@@ -235,19 +282,20 @@ static int on_scalar(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result
     return 0;
 }
 
-/* Parse callback of each factors entry. libconfuse has just added the slot
- * for this entry, and "factors =" empties the list first, so nvalues == 1
- * marks the first entry of an assignment; a second one repeats the key.
- * ("factors += {...}" appends, as libconfuse defines it.) */
-static int on_factor(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+/* Parse callback of each entry of a list key (factors, the pattern
+ * lists). libconfuse has just added the slot for this entry, and "KEY ="
+ * empties the list first, so nvalues == 1 marks the first entry of an
+ * assignment; a second one repeats the key. ("KEY += {...}" appends, as
+ * libconfuse defines it.) */
+static int on_list(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
     struct parse *p = parse_of(cfg);
+    ptrdiff_t k = opt - cfg->opts;
 
-    if (!value)
+    if (k < 0 || k >= K_COUNT || !value)
         return -1;
-    if (opt->nvalues == 1 && p->seen[K_FACTORS]++ > 0) {
-        ga_cfg_fail_at(p, cfg->line, "%s: is set more than once",
-                       ga_cfg_keys[K_FACTORS].name);
+    if (opt->nvalues == 1 && p->seen[k]++ > 0) {
+        ga_cfg_fail_at(p, cfg->line, "%s: is set more than once", ga_cfg_keys[k].name);
         return -1;
     }
     *(const char **)result = value;
@@ -270,9 +318,9 @@ static void build_opts(struct parse *p, cfg_opt_t opts[K_COUNT + 1])
         opts[k].name = ga_cfg_keys[k].name;
         opts[k].type = ga_cfg_keys[k].type;
         opts[k].flags = CFGF_NONE;
-        if (k == K_FACTORS) {
+        if (ga_cfg_keys[k].list) {
             opts[k].flags = CFGF_LIST;
-            opts[k].parsecb = on_factor;
+            opts[k].parsecb = on_list;
         } else if (ga_cfg_keys[k].type == CFGT_INT) {
             opts[k].simple_value.number = &p->num[k];
             opts[k].parsecb = on_scalar;
@@ -283,26 +331,47 @@ static void build_opts(struct parse *p, cfg_opt_t opts[K_COUNT + 1])
     }
 }
 
-static ga_status_t copy_factors(struct parse *p, cfg_opt_t *opt)
+/* Copy the entries of list key k out of libconfuse into p->list[k]. */
+static ga_status_t copy_list(struct parse *p, cfg_t *cfg, int k)
 {
+    cfg_opt_t *opt = cfg_getopt(cfg, ga_cfg_keys[k].name);
+    struct list_in *l = &p->list[k];
+    size_t copy;
+
     if (!opt)
         return GA_ERR_INTERNAL;
 #ifdef CFGF_MODIFIED
-    /* set by libconfuse at "factors =", even for an empty list */
-    p->factors_set = (opt->flags & CFGF_MODIFIED) != 0;
+    /* set by libconfuse at "KEY =", even for an empty list */
+    l->set = (opt->flags & CFGF_MODIFIED) != 0;
 #else
-    /* libconfuse < 3.1: "factors = {}" cannot be told from no factors line */
-    p->factors_set = p->seen[K_FACTORS] > 0;
+    /* libconfuse < 3.1: "KEY = {}" cannot be told from no KEY line */
+    l->set = p->seen[k] > 0;
 #endif
-    p->n_factor_names = cfg_opt_size(opt);
-    for (size_t i = 0; i < p->n_factor_names && i < FACTOR_NAMES_MAX; i++) {
+    l->n = cfg_opt_size(opt);
+    copy = l->n < LIST_COPY_MAX ? l->n : LIST_COPY_MAX;
+    if (copy == 0)
+        return GA_OK;
+    l->v = calloc(copy, sizeof *l->v);
+    if (!l->v)
+        return GA_ERR_NOMEM;
+    for (size_t i = 0; i < copy; i++) {
         const char *s = cfg_opt_getnstr(opt, (unsigned)i);
 
-        p->factor_names[i] = strdup(s ? s : "");
-        if (!p->factor_names[i])
+        l->v[i] = strdup(s ? s : "");
+        if (!l->v[i])
             return GA_ERR_NOMEM;
     }
     return GA_OK;
+}
+
+static ga_status_t copy_lists(struct parse *p, cfg_t *cfg)
+{
+    ga_status_t rc = GA_OK;
+
+    for (int k = 0; k < K_COUNT && rc == GA_OK; k++)
+        if (ga_cfg_keys[k].list)
+            rc = copy_list(p, cfg, k);
+    return rc;
 }
 
 static ga_status_t parse_text(struct parse *p)
@@ -325,7 +394,7 @@ static ga_status_t parse_text(struct parse *p)
         ga_cfg_fail_at(p, 0, "could not be parsed");
         goto out;
     }
-    rc = copy_factors(p, cfg_getopt(cfg, ga_cfg_keys[K_FACTORS].name));
+    rc = copy_lists(p, cfg);
 out:
     if (cfg)
         (void)cfg_free(cfg);
@@ -336,15 +405,17 @@ out:
 static void parse_free(struct parse *p)
 {
     for (int k = 0; k < K_COUNT; k++) {
-        if (k == K_APP_SECRET)
+        struct list_in *l = &p->list[k];
+
+        if (ga_cfg_keys[k].secret)
             ga_free_secret(p->str[k]);
         else
             free(p->str[k]);
         p->str[k] = NULL;
-    }
-    for (size_t i = 0; i < FACTOR_NAMES_MAX; i++) {
-        free(p->factor_names[i]);
-        p->factor_names[i] = NULL;
+        for (size_t i = 0; l->v && i < l->n && i < LIST_COPY_MAX; i++)
+            free(l->v[i]);
+        free(l->v);
+        l->v = NULL;
     }
 }
 
@@ -504,6 +575,15 @@ out:
     return rc;
 }
 
+static void strlist_free(ga_strlist_t *l)
+{
+    for (size_t i = 0; l->v && i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
 void ga_config_free(ga_config_t *cfg)
 {
     if (!cfg)
@@ -518,6 +598,14 @@ void ga_config_free(ga_config_t *cfg)
     free(cfg->state_dir);
     free(cfg->lang);
     free(cfg->header_prefix);
+    free(cfg->mgmt_host);
+    free(cfg->userpool_id);
+    ga_free_secret(cfg->userpool_secret);
+    strlist_free(&cfg->users);
+    strlist_free(&cfg->groups);
+    strlist_free(&cfg->bypass_users);
+    strlist_free(&cfg->services);
+    strlist_free(&cfg->noninteractive_services);
     free(cfg);
 }
 

@@ -12,8 +12,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "ga_config.h"
 #include "ga_factor.h"
@@ -25,6 +27,7 @@
 #define APP_HOST_MAX 256
 #define LOGIN_FORMAT_MAX 128
 #define STATE_DIR_MAX 200
+#define DAY_SECONDS 86400
 
 /* err = "PATH: KEY: REASON"; returns GA_ERR_CONFIG. */
 __attribute__((format(printf, 3, 4)))
@@ -76,7 +79,14 @@ ga_status_t ga_cfg_apply_app_id(struct parse *p, const struct key_def *d,
         return bad(p, d, "must be 1 to %d printable ASCII characters without spaces, "
                          "not \"%s\"", APP_ID_MAX, q);
     }
-    return store(&cfg->app_id, v);
+    switch (d - ga_cfg_keys) {
+    case K_APP_ID:
+        return store(&cfg->app_id, v);
+    case K_USERPOOL_ID:
+        return store(&cfg->userpool_id, v);
+    default:
+        return GA_ERR_INTERNAL;
+    }
 }
 
 ga_status_t ga_cfg_apply_app_secret(struct parse *p, const struct key_def *d,
@@ -88,7 +98,14 @@ ga_status_t ga_cfg_apply_app_secret(struct parse *p, const struct key_def *d,
     if (len == 0 || len > APP_SECRET_MAX || !all_in(v, 0x20, 0x7e))
         return bad(p, d, "must be 1 to %d printable ASCII characters (value not shown)",
                    APP_SECRET_MAX);
-    return store(&cfg->app_secret, v);
+    switch (d - ga_cfg_keys) {
+    case K_APP_SECRET:
+        return store(&cfg->app_secret, v);
+    case K_USERPOOL_SECRET:
+        return store(&cfg->userpool_secret, v);
+    default:
+        return GA_ERR_INTERNAL;
+    }
 }
 
 /* host[:port], host a DNS name or IPv4 literal, or [IPv6][:port]. */
@@ -128,8 +145,15 @@ ga_status_t ga_cfg_apply_app_host(struct parse *p, const struct key_def *d,
                                   const char *v, ga_config_t *cfg)
 {
     char q[QUOTE_MAX + 1];
+    char **dst = NULL;
     size_t len, alen;
 
+    if (d - ga_cfg_keys == K_APP_HOST)
+        dst = &cfg->app_host;
+    else if (d - ga_cfg_keys == K_MGMT_HOST)
+        dst = &cfg->mgmt_host;
+    else
+        return GA_ERR_INTERNAL;
     ga_cfg_quote(v, q);
     len = strlen(v);
     if (len > APP_HOST_MAX)
@@ -152,8 +176,8 @@ ga_status_t ga_cfg_apply_app_host(struct parse *p, const struct key_def *d,
         return bad(p, d, "has no host name");
     if (!authority_ok(v + 8, alen))
         return bad(p, d, "has an invalid host name or port, not \"%s\"", q);
-    cfg->app_host = strndup(v, 8 + alen);
-    return cfg->app_host ? GA_OK : GA_ERR_NOMEM;
+    *dst = strndup(v, 8 + alen);
+    return *dst ? GA_OK : GA_ERR_NOMEM;
 }
 
 ga_status_t ga_cfg_apply_ca_file(struct parse *p, const struct key_def *d,
@@ -221,6 +245,15 @@ ga_status_t ga_cfg_apply_choice(struct parse *p, const struct key_def *d,
         return store(&cfg->lang, d->choices[i]);
     case K_HEADER_PREFIX:
         return store(&cfg->header_prefix, d->choices[i]);
+    case K_ON_ENROLLED:
+        cfg->on_enrolled = (ga_on_enrolled_t)i;
+        return GA_OK;
+    case K_QR:
+        cfg->qr = (ga_qr_mode_t)i;
+        return GA_OK;
+    case K_NONINTERACTIVE:
+        cfg->noninteractive = (ga_noninteractive_t)i;
+        return GA_OK;
     default:
         return GA_ERR_INTERNAL;
     }
@@ -258,13 +291,13 @@ static ga_status_t add_factor(struct parse *p, const struct key_def *d,
 
     if (f == GA_FACTOR_UNKNOWN || strcmp(name, ga_factor_name(f)) != 0) {
         ga_cfg_quote(name, q);
-        return bad(p, d, "\"%s\" is not a factor name; use SMS or EMAIL", q);
+        return bad(p, d, "\"%s\" is not a factor name; use SMS, EMAIL or OTP", q);
     }
-    if (f == GA_FACTOR_OTP)
-        return bad(p, d, "OTP enrollment is not supported yet");
     if (f == GA_FACTOR_FACE)
         return bad(p, d, "FACE cannot be enrolled in a terminal");
-    if (!ga_factor_enrollable(f))
+    /* OTP is enrolled without a code sent (ga_enroll_otp.c), so it is not
+     * one of ga_factor_enrollable's code-sent factors */
+    if (f != GA_FACTOR_OTP && !ga_factor_enrollable(f))
         return bad(p, d, "%s cannot be enrolled by this module", ga_factor_name(f));
     for (size_t i = 0; i < cfg->n_factors; i++)
         if (cfg->factors[i] == f)
@@ -278,10 +311,11 @@ static ga_status_t add_factor(struct parse *p, const struct key_def *d,
 ga_status_t ga_cfg_apply_factors(struct parse *p, const struct key_def *d,
                                  const char *v, ga_config_t *cfg)
 {
+    const struct list_in *l = &p->list[K_FACTORS];
     ga_status_t rc;
 
-    (void)v; /* the list is in p->factor_names */
-    if (!p->factors_set) {
+    (void)v; /* the list is in p->list[K_FACTORS] */
+    if (!l->set) {
         size_t n = 0;
 
         for (; n < GA_FACTOR_MAX && ga_cfg_default_factors[n] != GA_FACTOR_UNKNOWN; n++)
@@ -289,12 +323,12 @@ ga_status_t ga_cfg_apply_factors(struct parse *p, const struct key_def *d,
         cfg->n_factors = n;
         return GA_OK;
     }
-    if (p->n_factor_names == 0)
-        return bad(p, d, "must list at least one factor (SMS or EMAIL)");
-    for (size_t i = 0; i < p->n_factor_names; i++) {
-        if (i >= FACTOR_NAMES_MAX)
+    if (l->n == 0)
+        return bad(p, d, "must list at least one factor (SMS, EMAIL or OTP)");
+    for (size_t i = 0; i < l->n; i++) {
+        if (i >= FACTOR_NAMES_MAX || i >= LIST_COPY_MAX)
             return bad(p, d, "lists too many factors");
-        rc = add_factor(p, d, cfg, p->factor_names[i]);
+        rc = add_factor(p, d, cfg, l->v[i]);
         if (rc != GA_OK)
             return rc;
     }
@@ -347,6 +381,9 @@ ga_status_t ga_cfg_apply_number(struct parse *p, const struct key_def *d,
     case K_MAX_SENDS_HOUR:
         cfg->max_sends_per_hour = n;
         return GA_OK;
+    case K_ENROLL_GRACE:
+        cfg->enroll_grace = n;
+        return GA_OK;
     default:
         return GA_ERR_INTERNAL;
     }
@@ -374,24 +411,156 @@ ga_status_t ga_cfg_apply_state_dir(struct parse *p, const struct key_def *d,
     return store(&cfg->state_dir, v);
 }
 
+/* ---- pattern lists ---------------------------------------------------- */
+
+/* The ga_strlist_t of pattern key k in cfg, or NULL. */
+static ga_strlist_t *pattern_list(ga_config_t *cfg, ptrdiff_t k)
+{
+    switch (k) {
+    case K_USERS:
+        return &cfg->users;
+    case K_GROUPS:
+        return &cfg->groups;
+    case K_BYPASS_USERS:
+        return &cfg->bypass_users;
+    case K_SERVICES:
+        return &cfg->services;
+    case K_NONINTERACTIVE_SERVICES:
+        return &cfg->noninteractive_services;
+    default:
+        return NULL;
+    }
+}
+
+/* Copy n entries of v (borrowed) into dst, which owns the copies. */
+static ga_status_t store_list(ga_strlist_t *dst, const char *const *v, size_t n)
+{
+    if (n == 0)
+        return GA_OK;
+    dst->v = calloc(n, sizeof *dst->v);
+    if (!dst->v)
+        return GA_ERR_NOMEM;
+    for (dst->n = 0; dst->n < n; dst->n++) {
+        dst->v[dst->n] = strdup(v[dst->n]);
+        if (!dst->v[dst->n])
+            return GA_ERR_NOMEM; /* ga_config_free frees what was stored */
+    }
+    return GA_OK;
+}
+
+ga_status_t ga_cfg_apply_patterns(struct parse *p, const struct key_def *d,
+                                  const char *v, ga_config_t *cfg)
+{
+    static const char *const everyone[] = {"*"};
+    ptrdiff_t k = d - ga_cfg_keys;
+    const struct list_in *l = &p->list[k];
+    ga_strlist_t *dst = pattern_list(cfg, k);
+    int must_match = k == K_USERS || k == K_SERVICES;
+    int positive = 0;
+    char q[QUOTE_MAX + 1];
+
+    (void)v; /* the list is in p->list[k] */
+    if (!dst)
+        return GA_ERR_INTERNAL;
+    if (!l->set) /* the default: every user / service, or no entry */
+        return store_list(dst, everyone, must_match ? 1 : 0);
+    if (l->n > PATTERNS_MAX || l->n > LIST_COPY_MAX)
+        return bad(p, d, "lists more than %d patterns", PATTERNS_MAX);
+    if (l->n == 0 && must_match)
+        return bad(p, d, "must list at least one pattern (\"*\" for every %s)",
+                   k == K_USERS ? "user" : "service");
+    for (size_t i = 0; i < l->n; i++) {
+        const char *e = l->v[i];
+        size_t len = strlen(e);
+
+        if (len == 0 || len > PATTERN_LEN_MAX || !all_in(e, 0x21, 0x7e)) {
+            ga_cfg_quote(e, q);
+            return bad(p, d, "pattern %zu must be 1 to %d printable ASCII characters "
+                             "without spaces, not \"%s\"", i + 1, PATTERN_LEN_MAX, q);
+        }
+        if (strcmp(e, "!") == 0)
+            return bad(p, d, "pattern %zu is a lone \"!\"; write \"!NAME\" to exclude NAME",
+                       i + 1);
+        if (e[0] != '!')
+            positive = 1;
+    }
+    /* "!root" alone matches nobody (a name must match a positive entry):
+     * never what the admin meant */
+    if (l->n > 0 && !positive)
+        return bad(p, d, "lists only negated patterns, which match nothing; add \"*\" "
+                         "to match every other name");
+    return store_list(dst, (const char *const *)l->v, l->n);
+}
+
+/* ---- enroll_grace_until ----------------------------------------------- */
+
+ga_status_t ga_cfg_apply_grace_until(struct parse *p, const struct key_def *d,
+                                     const char *v, ga_config_t *cfg)
+{
+    static const char shape[] = "dddd-dd-dd";
+    char q[QUOTE_MAX + 1];
+    struct tm tm, want, back;
+    const char *end;
+    time_t t;
+
+    cfg->enroll_grace_until = 0;
+    if (v[0] == '\0')
+        return GA_OK; /* no date */
+    ga_cfg_quote(v, q);
+    for (size_t i = 0; i < sizeof shape; i++) {
+        int ok = shape[i] == 'd' ? (v[i] >= '0' && v[i] <= '9') : v[i] == shape[i];
+
+        if (!ok)
+            return bad(p, d, "must be \"\" or a date YYYY-MM-DD, not \"%s\"", q);
+    }
+    memset(&tm, 0, sizeof tm);
+    end = strptime(v, "%Y-%m-%d", &tm);
+    if (!end || *end != '\0')
+        return bad(p, d, "\"%s\" is not a calendar date", q);
+    if (tm.tm_year + 1900 < 1970)
+        return bad(p, d, "\"%s\" is before 1970", q);
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = 0;
+    want = tm; /* timegm normalises its argument */
+    t = timegm(&tm);
+    /* strptime takes day 1..31 in any month: 2026-02-30 comes back as
+     * March 2nd, which is not the date written */
+    memset(&back, 0, sizeof back);
+    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_year != want.tm_year ||
+        back.tm_mon != want.tm_mon || back.tm_mday != want.tm_mday)
+        return bad(p, d, "\"%s\" is not a calendar date", q);
+    cfg->enroll_grace_until = (long long)t + DAY_SECONDS; /* through the end of that day */
+    return GA_OK;
+}
+
+/* userpool_id and userpool_secret: both or neither. */
+static ga_status_t check_userpool(struct parse *p, const ga_config_t *cfg)
+{
+    if (cfg->userpool_id && !cfg->userpool_secret)
+        return bad(p, &ga_cfg_keys[K_USERPOOL_SECRET], "is required when userpool_id is set");
+    if (!cfg->userpool_id && cfg->userpool_secret)
+        return bad(p, &ga_cfg_keys[K_USERPOOL_ID], "is required when userpool_secret is set");
+    return GA_OK;
+}
+
 /* Every key in schema order. A string key without value (not in the file,
- * no default) is an error if required, else left unset (ca_file). Declared
- * in ga_config_check.h. */
+ * no default) is an error if required, else left unset (ca_file,
+ * userpool_id, userpool_secret). Declared in ga_config_check.h. */
 ga_status_t ga_cfg_validate(struct parse *p, ga_config_t *cfg)
 {
     for (int k = 0; k < K_COUNT; k++) {
         const struct key_def *d = &ga_cfg_keys[k];
         const char *v = NULL;
-        ga_status_t rc;
+        ga_status_t rc = GA_OK;
 
-        if (d->type == CFGT_STR && k != K_FACTORS) {
+        if (d->type == CFGT_STR && !d->list)
             v = value_of(p, d);
-            if (!v && d->required)
-                return bad(p, d, "is required");
-            if (!v)
-                continue;
-        }
-        rc = d->apply(p, d, v, cfg);
+        if (d->type == CFGT_STR && !d->list && !v && d->required)
+            return bad(p, d, "is required");
+        if (d->type != CFGT_STR || d->list || v)
+            rc = d->apply(p, d, v, cfg);
+        if (rc == GA_OK && k == K_USERPOOL_SECRET)
+            rc = check_userpool(p, cfg);
         if (rc != GA_OK)
             return rc;
     }

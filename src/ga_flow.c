@@ -1,6 +1,6 @@
 /* ga_flow.c - the login flow: sign in, decide enrolled or not, hand over to
- * the enrollment (ga_enroll.c). PAM-free: talks to the user through ga_ui_t
- * and to GenAuth through ga_api_ops_t. */
+ * the verification (ga_verify.c) or the enrollment (ga_enroll.c). PAM-free:
+ * talks to the user through ga_ui_t and to GenAuth through ga_api_ops_t. */
 #include "config.h"
 
 #include "ga_flow.h"
@@ -10,8 +10,10 @@
 #include <time.h>
 
 #include "ga_enroll.h"
+#include "ga_msg.h"
 #include "ga_secret.h"
 #include "ga_text.h"
+#include "ga_verify.h"
 
 #define GA_PASSWORD_MAX 1024 /* bytes; longer answers are never sent */
 #define GA_IDENTIFIER_MAX 320 /* bytes, as ga_config_identifier */
@@ -55,7 +57,7 @@ ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
 /* Ask for the GenAuth password (ECHO_OFF). An empty answer cancels. */
 static ga_status_t ask_password(const ga_flow_env_t *env, char **password)
 {
-    ga_status_t rc = ga_flow_ask(env, 0, "GenAuth password: ", password);
+    ga_status_t rc = ga_flow_ask(env, 0, GA_T(env, "GenAuth password: "), password);
 
     if (rc == GA_OK && **password == '\0') {
         ga_free_secret(*password);
@@ -91,14 +93,16 @@ static void log_signin_refusal(const ga_flow_env_t *env, ga_status_t rc,
            rc == GA_ERR_THROTTLED ? "throttled" : "refused", err->status_code, err->api_code,
            err->message);
     env->ui->error(env->ui->ctx, rc == GA_ERR_THROTTLED
-                                     ? "GenAuth is busy. Try again in a minute."
-                                     : "GenAuth sign-in failed.");
+                                     ? GA_T(env, "GenAuth is busy. Try again in a minute.")
+                                     : GA_T(env, "GenAuth sign-in failed."));
 }
 
-/* One POST /api/v3/signin; stores the access token in the stash. */
+/* One POST /api/v3/signin; stores the access token in the stash. On
+ * GA_ENROLLED (apiCode 1635/1636) *mfa receives the answer's trigger data
+ * (caller clears it with ga_mfa_trigger_clear). */
 static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
                                const char *identifier, const char *password,
-                               const char **why)
+                               ga_mfa_trigger_t *mfa, const char **why)
 {
     ga_signin_t si = {0};
     ga_api_error_t err = {0};
@@ -118,10 +122,18 @@ static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
         ga_log(env->lg, LOG_DEBUG, "user %s: signin rejected: statusCode %ld, apiCode %ld",
                env->user, err.status_code, err.api_code);
     } else if (rc == GA_ENROLLED) {
-        ga_log(env->lg, LOG_INFO,
-               "user %s from %s: GenAuth demands MFA at sign-in (apiCode %ld): "
-               "the user has a factor; nothing to enroll",
-               env->user, ga_flow_rhost(env), err.api_code);
+        ga_mfa_trigger_clear(mfa);
+        *mfa = si.mfa;
+        memset(&si.mfa, 0, sizeof si.mfa);
+        if (env->cfg->on_enrolled == GA_ON_ENROLLED_IGNORE)
+            ga_log(env->lg, LOG_INFO,
+                   "user %s from %s: GenAuth demands MFA at sign-in (apiCode %ld): "
+                   "the user has a factor; nothing to enroll (on_enrolled = ignore)",
+                   env->user, ga_flow_rhost(env), err.api_code);
+        else
+            ga_log(env->lg, LOG_DEBUG,
+                   "user %s: GenAuth demands MFA at sign-in (apiCode %ld); verifying",
+                   env->user, err.api_code);
     } else if (rc == GA_ERR_UNAVAIL) {
         ga_flow_log_unavail(env, "signin", &err);
     } else if (rc == GA_ERR_THROTTLED || rc == GA_ERR_REJECTED) {
@@ -133,7 +145,7 @@ static ga_status_t signin_once(const ga_flow_env_t *env, ga_stash_t *st,
 
 /* Step 1: get the password and sign in. try_first_pass: a missing or
  * rejected PAM_AUTHTOK gets one prompt. use_first_pass: never prompt. */
-static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st)
+static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st, ga_mfa_trigger_t *mfa)
 {
     char *identifier = NULL, *typed = NULL;
     const char *why = NULL;
@@ -144,7 +156,7 @@ static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st)
         ga_log(env->lg, LOG_ERR, "user %s: the sign-in identifier built from login_format "
                "would be longer than %d bytes", env->user, GA_IDENTIFIER_MAX);
         rc = GA_ERR_AUTH;
-        env->ui->error(env->ui->ctx, "GenAuth sign-in failed.");
+        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth sign-in failed."));
         return rc;
     }
     identifier = ga_config_identifier(env->cfg, env->user);
@@ -152,7 +164,7 @@ static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st)
         goto out;
     if (env->initial_password && *env->initial_password) {
         used_authtok = 1;
-        rc = signin_once(env, st, identifier, env->initial_password, &why);
+        rc = signin_once(env, st, identifier, env->initial_password, mfa, &why);
         if (rc != GA_ERR_AUTH || env->use_first_pass)
             goto out;
     } else if (env->use_first_pass) {
@@ -166,39 +178,50 @@ static ga_status_t sign_in(const ga_flow_env_t *env, ga_stash_t *st)
     if (rc != GA_OK)
         goto out;
     why = NULL;
-    rc = signin_once(env, st, identifier, typed, &why);
+    rc = signin_once(env, st, identifier, typed, mfa, &why);
 out:
     if (rc == GA_ERR_AUTH) {
         ga_log(env->lg, LOG_NOTICE, "user %s from %s: GenAuth sign-in failed%s%s%s",
                env->user, ga_flow_rhost(env),
                used_authtok && !typed ? " (password from an earlier module)" : "",
                why ? ": " : "", why ? why : "");
-        env->ui->error(env->ui->ctx, "GenAuth sign-in failed.");
+        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth sign-in failed."));
     }
     ga_free_secret(typed);
     free(identifier);
     return rc;
 }
 
-/* Step 2: only a clean 200 with an array counts; anything else -> fail mode. */
-static ga_status_t check_enrolled(const ga_flow_env_t *env, ga_stash_t *st)
+/* Step 2: only a clean 200 with an array counts; anything else -> fail
+ * mode. GA_OK with *enrolled 0 (go on to enroll) or 1 (list filled). */
+static ga_status_t check_enrolled(const ga_flow_env_t *env, ga_stash_t *st,
+                                  ga_factor_list_t *list, int *enrolled)
 {
-    ga_factor_list_t list;
     ga_api_error_t err = {0};
     ga_status_t rc;
 
-    memset(&list, 0, sizeof list);
-    rc = env->api->list_enrolled(env->api->ctx, st->access_token, &list, &err);
+    memset(list, 0, sizeof *list);
+    *enrolled = 0;
+    rc = env->api->list_enrolled(env->api->ctx, st->access_token, list, &err);
     if (rc == GA_ERR_UNAVAIL)
         ga_flow_log_unavail(env, "list-enrolled-factors", &err);
-    if (rc != GA_OK)
-        return rc;
-    if (list.n == 0)
-        return GA_OK;
-    ga_log(env->lg, LOG_INFO,
-           "user %s from %s: already has %zu MFA factor(s) (first: %s); "
-           "nothing to enroll",
-           env->user, ga_flow_rhost(env), list.n, list.items[0].type_name);
+    if (rc == GA_OK)
+        *enrolled = list->n > 0;
+    return rc;
+}
+
+/* A user who has a factor: verify it (on_enrolled = verify), or leave the
+ * decision to other modules (ignore). Exactly one of list and mfa is set. */
+static ga_status_t enrolled_user(const ga_flow_env_t *env, ga_stash_t *st,
+                                 const ga_factor_list_t *list, const ga_mfa_trigger_t *mfa)
+{
+    if (env->cfg->on_enrolled == GA_ON_ENROLLED_VERIFY)
+        return ga_verify_run(env, st, list, mfa);
+    if (list)
+        ga_log(env->lg, LOG_INFO,
+               "user %s from %s: already has %zu MFA factor(s) (first: %s); "
+               "nothing to enroll (on_enrolled = ignore)",
+               env->user, ga_flow_rhost(env), list->n, list->items[0].type_name);
     return GA_ENROLLED;
 }
 
@@ -215,8 +238,9 @@ static void remember(ga_stash_t *st, ga_status_t rc)
 }
 
 /* What an earlier run in this handle decided, if it decided for good:
- * success and "enrolled" are replayed by every step; failures only by the
- * bind step (a new pam_authenticate call, e.g. sudo's retry, starts over). */
+ * success (an enrollment, or a verified factor) and "enrolled" are
+ * replayed by every step; failures only by the bind step (a new
+ * pam_authenticate call, e.g. sudo's retry, starts over). */
 static int replay(const ga_flow_env_t *env, const ga_stash_t *st, ga_status_t *rc)
 {
     if (st->state != GA_STASH_DONE)
@@ -230,6 +254,9 @@ static int replay(const ga_flow_env_t *env, const ga_stash_t *st, ga_status_t *r
 
 ga_status_t ga_flow_run(const ga_flow_env_t *env, ga_stash_t *st)
 {
+    ga_mfa_trigger_t mfa;
+    ga_factor_list_t list;
+    int enrolled = 0;
     ga_status_t rc = GA_ERR_INTERNAL;
 
     if (replay(env, st, &rc)) {
@@ -245,10 +272,17 @@ ga_status_t ga_flow_run(const ga_flow_env_t *env, ga_stash_t *st)
     }
     if (st->state != GA_STASH_PENDING || !st->access_token) {
         st->state = GA_STASH_EMPTY;
-        rc = sign_in(env, st);
-        if (rc == GA_OK)
-            rc = check_enrolled(env, st);
-        if (rc != GA_OK)
+        memset(&mfa, 0, sizeof mfa);
+        rc = sign_in(env, st, &mfa);
+        if (rc == GA_ENROLLED) { /* signin answered 1635/1636 */
+            enrolled = 1;
+            rc = enrolled_user(env, st, NULL, &mfa);
+        } else if (rc == GA_OK && (rc = check_enrolled(env, st, &list, &enrolled)) == GA_OK &&
+                   enrolled) {
+            rc = enrolled_user(env, st, &list, NULL);
+        }
+        ga_mfa_trigger_clear(&mfa);
+        if (rc != GA_OK || enrolled)
             goto out;
     }
     rc = ga_enroll_run(env, st);

@@ -3,7 +3,9 @@
  *  1. password: initial_password (PAM_AUTHTOK) or a prompt; sign in
  *     (POST /api/v3/signin); with try_first_pass a rejected PAM_AUTHTOK
  *     gets one prompt.
- *  2. GET /api/v3/list-enrolled-factors: a factor of any type -> GA_ENROLLED.
+ *  2. GET /api/v3/list-enrolled-factors: a factor of any type (or a signin
+ *     answer with apiCode 1635/1636) -> on_enrolled = verify: verify it
+ *     (ga_verify.h); ignore: GA_ENROLLED.
  *  3. not enrolled: resume a pending enrollment (stash, then state_dir), or
  *     GET /api/v3/list-factors-to-enroll, menu, phone/email prompt,
  *     POST /api/v3/send-enroll-factor-request.
@@ -39,9 +41,10 @@ typedef struct ga_flow_env {
 
 /* Run the flow for env->step, reading and updating stash (which belongs to
  * env->user). Returns:
- *   GA_OK        factor bound (step both/bind)
+ *   GA_OK        factor bound (step both/bind), or an enrolled user's factor
+ *                verified (any step; the other steps replay it)
  *   GA_IGNORE    step=request: the code was sent and stashed
- *   GA_ENROLLED  the user already has a factor
+ *   GA_ENROLLED  the user already has a factor and on_enrolled = ignore
  *   GA_ERR_*     see ga_status.h; GA_ERR_UNAVAIL goes to the fail mode.
  * Every outcome is logged once (user, rhost, factor, masked target; never a
  * secret). */

@@ -5,7 +5,7 @@
  * rules, name encoding, O_NOFOLLOW, owner/mode checks and size bound as the
  * pending-enrollment files of ga_state.h), updated under flock so parallel
  * logins count each postponement once. The file holds only a counter and
- * timestamps, no secret.
+ * a timestamp, no secret (format: ga_grace.c).
  */
 #ifndef GA_GRACE_H
 #define GA_GRACE_H
@@ -33,8 +33,11 @@ ga_status_t ga_grace_check(const ga_config_t *cfg, const char *user, uid_t euid,
                            long long now, ga_grace_t *out, const ga_logger_t *lg);
 
 /* Record one postponement for user at now (increments the counter under
- * flock). Returns GA_OK, or GA_ERR_INTERNAL when the file could not be
- * written (the caller then refuses the postponement: fail closed). */
+ * flock). The limits are checked again under the lock, so parallel logins
+ * never postpone more than enroll_grace times in all. Returns GA_OK, or
+ * GA_ERR_INTERNAL when the file could not be written, is untrusted or
+ * corrupt, or the grace is used up meanwhile (all logged; the caller then
+ * refuses the postponement: fail closed). */
 ga_status_t ga_grace_use(const ga_config_t *cfg, const char *user, uid_t euid,
                          long long now, const ga_logger_t *lg);
 

@@ -471,6 +471,23 @@ out:
     return rc;
 }
 
+int ga_state_replace(int dfd, const char *name, const char *text, size_t len,
+                     const char **what)
+{
+    char tmp[TMP_NAME_MAX];
+
+    if (write_temp(dfd, text, len, tmp, sizeof tmp, what) < 0)
+        return -1;
+    *what = "rename";
+    if (renameat(dfd, tmp, dfd, name) < 0) {
+        int saved = errno;
+        (void)unlinkat(dfd, tmp, 0);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
 ga_status_t ga_state_save(const char *dir, const char *user, uid_t euid,
                           const ga_pending_t *p, const ga_logger_t *lg)
 {

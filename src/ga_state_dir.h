@@ -1,5 +1,6 @@
 /* ga_state_dir.h - state_dir helpers shared by the files kept there
- * (ga_state.c: pending enrollments; ga_sendlog.c: codes sent per user).
+ * (ga_state.c: pending enrollments; ga_sendlog.c: codes sent per user;
+ * ga_grace.c: enrollment postponements).
  * Internal to the core. */
 #ifndef GA_STATE_DIR_H
 #define GA_STATE_DIR_H
@@ -25,5 +26,13 @@ ga_status_t ga_state_open_dir(const char *dir, uid_t euid, const ga_logger_t *lg
 /* Why an opened state file st is not to be trusted (not regular, wrong
  * owner or mode, hard-linked, too large), or NULL. Constant string. */
 const char *ga_state_check_file(const struct stat *st, uid_t euid);
+
+/* Replace the file name in the open state_dir dfd with text (len bytes)
+ * atomically: a fresh temporary file (O_EXCL, O_NOFOLLOW, mode 0600)
+ * written and fsync'ed, then renamed over name. Returns 0, or -1 with errno
+ * set and *what naming the step that failed ("create", "write", "rename");
+ * no temporary file is left behind. */
+int ga_state_replace(int dfd, const char *name, const char *text, size_t len,
+                     const char **what);
 
 #endif

@@ -1,9 +1,10 @@
 /* pam_genauth.c - the PAM glue: the only file that knows PAM.
  *
  * pam_sm_authenticate: parse module arguments, load the config, get the PAM
- * user, password and remote host, connect the PAM conversation and the
- * GenAuth client to the PAM-free flow (ga_flow.c), map its status to a PAM
- * return code through one table, honouring failmode.
+ * user, apply the policy (who is asked, and where: no network, no state_dir
+ * for those left out), get the password and remote host, connect the PAM
+ * conversation and the GenAuth client to the PAM-free flow (ga_flow.c), map
+ * its status to a PAM return code through one table, honouring failmode.
  */
 #include "config.h"
 
@@ -20,7 +21,9 @@
 #include "ga_args.h"
 #include "ga_config.h"
 #include "ga_flow.h"
+#include "ga_groups.h"
 #include "ga_http.h"
+#include "ga_policy.h"
 #include "ga_secret.h"
 #include "ga_stash.h"
 #include "ga_state.h"
@@ -30,6 +33,8 @@
 #define GA_USER_MAX 255 /* bytes, as a state file name allows */
 #define GA_RHOST_SHOWN 64 /* bytes of PAM_RHOST shown in log lines */
 #define GA_ERRBUF 512
+#define GA_SERVICE_MAX 256 /* bytes of PAM_SERVICE matched against patterns */
+#define GA_SERVICE_SHOWN 64 /* bytes of PAM_SERVICE shown in log lines */
 
 /* ---- logging and conversation adapters --------------------------------- */
 
@@ -171,6 +176,7 @@ typedef struct run {
     ga_client_t *client;
 } run_t;
 
+/* Module arguments and the config file. */
 static ga_status_t setup(run_t *r, int argc, const char **argv)
 {
     char err[GA_ERRBUF] = "";
@@ -183,8 +189,18 @@ static ga_status_t setup(run_t *r, int argc, const char **argv)
     }
     r->lg.debug = r->args.debug;
     rc = ga_config_load(r->args.conf_path, geteuid(), &r->cfg, err, sizeof err);
-    if (rc == GA_OK)
-        rc = ga_state_dir_prepare(r->cfg->state_dir, geteuid(), err, sizeof err);
+    if (rc != GA_OK)
+        pam_syslog(r->pamh, rc == GA_ERR_CONFIG ? LOG_ALERT : LOG_CRIT, "%s", err);
+    return rc;
+}
+
+/* What the flow needs beyond the config: state_dir, libcurl, the client. */
+static ga_status_t setup_flow(run_t *r)
+{
+    char err[GA_ERRBUF] = "";
+    ga_status_t rc;
+
+    rc = ga_state_dir_prepare(r->cfg->state_dir, geteuid(), err, sizeof err);
     if (rc != GA_OK) {
         pam_syslog(r->pamh, rc == GA_ERR_CONFIG ? LOG_ALERT : LOG_CRIT, "%s", err);
         return rc;
@@ -199,6 +215,46 @@ static ga_status_t setup(run_t *r, int argc, const char **argv)
         return GA_ERR_INTERNAL;
     }
     return ga_client_new(r->cfg, &r->lg, &r->client);
+}
+
+/* ---- policy ---------------------------------------------------------------- */
+
+/* Who is asked, and where (ga_policy.h), before any network call or
+ * state_dir access. GA_OK: in scope. GA_EXCLUDED / GA_ERR_NONINTERACTIVE:
+ * stop here (one LOG_INFO line). Errors of the group lookup (logged). */
+static ga_status_t apply_policy(run_t *r, const char *user)
+{
+    const void *item = NULL;
+    const char *service = NULL;
+    char shown[GA_SERVICE_SHOWN];
+    ga_groups_t groups = {NULL, 0};
+    ga_policy_t p;
+    ga_status_t rc;
+
+    /* set by the application: a name too long to be a service is no name */
+    if (pam_get_item(r->pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item &&
+        strnlen(item, GA_SERVICE_MAX + 1) <= GA_SERVICE_MAX)
+        service = item;
+    if (r->cfg->groups.n > 0) {
+        rc = ga_groups_of(user, &groups, &r->lg);
+        if (rc != GA_OK)
+            return rc; /* logged */
+    }
+    p = ga_policy_decide(r->cfg, user, service, (const char *const *)groups.names, groups.n);
+    ga_groups_free(&groups);
+    if (p == GA_POLICY_ASK)
+        return GA_OK;
+    (void)ga_sanitize(service ? service : "(none)", service ? strlen(service) : 6, shown,
+                      sizeof shown);
+    if (p == GA_POLICY_NONINTERACTIVE) {
+        ga_log(&r->lg, LOG_INFO, "user %s service %s: not asked for MFA: %s; noninteractive "
+               "= %s", user, shown, ga_policy_name(p),
+               r->cfg->noninteractive == GA_NONINTERACTIVE_IGNORE ? "ignore" : "deny");
+        return GA_ERR_NONINTERACTIVE;
+    }
+    ga_log(&r->lg, LOG_INFO, "user %s service %s: not asked for MFA: %s", user, shown,
+           ga_policy_name(p));
+    return GA_EXCLUDED;
 }
 
 static ga_status_t run_flow(run_t *r, const char *user)
@@ -270,7 +326,15 @@ GA_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         rc = PAM_USER_UNKNOWN;
         goto out;
     }
-    st = run_flow(&r, user);
+    st = apply_policy(&r, user);
+    if (st == GA_OK) {
+        st = setup_flow(&r);
+        if (st != GA_OK) {
+            rc = to_pam(st, NULL); /* as a config error: never failmode's */
+            goto out;
+        }
+        st = run_flow(&r, user);
+    }
     rc = to_pam(st, r.cfg);
     ga_log(&r.lg, LOG_DEBUG, "user %s: step=%s result %s -> %s", user,
            ga_step_name(r.args.step), ga_status_name(st), pam_strerror(pamh, rc));

@@ -257,6 +257,8 @@ class Enrollment(PamCase):
         self.assertEqual(len(self.calls(SEND)), 2)
 
     def test_already_enrolled_user_is_ignored(self):
+        # on_enrolled = ignore keeps the enrollment-only behaviour
+        self.write_config(on_enrolled="ignore")
         self.stack("auth required {mod} conf={conf} debug")
         res = self.login("erin-pw", user="erin")
         # PAM_IGNORE alone in a stack: libpam reports the stack's default failure
@@ -383,6 +385,7 @@ class Enrollment(PamCase):
 
     def test_mfa_demanded_at_signin_means_enrolled(self):
         self.emu.settings(mfa_on_signin=1635)
+        self.write_config(on_enrolled="ignore")
         self.stack("auth required {mod} conf={conf} debug")
         res = self.login("erin-pw", user="erin")
         self.assertIn("-> The return value should be ignored by PAM dispatch", res.syslog)

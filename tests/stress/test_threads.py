@@ -94,7 +94,8 @@ def main():
                 "app_id": "emu-app-id", "app_secret": "emu-app-secret",
                 "app_host": emu.url, "ca_file": emu.ca_file,
                 "state_dir": os.path.join(work, "state"),
-                "connect_timeout": 5, "timeout": 20, "max_attempts": 3, "max_sends": 3}))
+                "connect_timeout": 5, "timeout": 20, "max_attempts": 3, "max_sends": 3,
+                "on_enrolled": "ignore"}))
         with open(os.path.join(confdir, "stress"), "w") as f:
             # the module's PAM_IGNORE falls through to pam_debug, whose answer
             # (PAM_CRED_INSUFFICIENT) no other outcome can produce

@@ -127,11 +127,25 @@ static const char *factor_list(const ga_config_t *c, char *buf, size_t n)
     return buf;
 }
 
+static const char *str_list(const ga_strlist_t *l, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            strncat(buf, ",", n - strlen(buf) - 1);
+        strncat(buf, l->v[i], n - strlen(buf) - 1);
+    }
+    return buf;
+}
+
 /* The value of key in c, as text. */
 static const char *repr(const ga_config_t *c, const char *key, char *buf, size_t n)
 {
     static const char *const methods[] = {"client_secret_post", "client_secret_basic", "none"};
     static const char *const modes[] = {"secure", "safe"};
+    static const char *const on_enrolled[] = {"verify", "ignore"};
+    static const char *const qr[] = {"utf8", "ascii", "off"};
+    static const char *const nonint[] = {"deny", "ignore"};
 
     if (strcmp(key, "app_id") == 0)
         return c->app_id;
@@ -159,6 +173,32 @@ static const char *repr(const ga_config_t *c, const char *key, char *buf, size_t
         return c->lang;
     if (strcmp(key, "header_prefix") == 0)
         return c->header_prefix;
+    if (strcmp(key, "on_enrolled") == 0)
+        return on_enrolled[c->on_enrolled];
+    if (strcmp(key, "mgmt_host") == 0)
+        return c->mgmt_host;
+    if (strcmp(key, "userpool_id") == 0)
+        return c->userpool_id ? c->userpool_id : "(null)";
+    if (strcmp(key, "userpool_secret") == 0)
+        return c->userpool_secret ? c->userpool_secret : "(null)";
+    if (strcmp(key, "qr") == 0)
+        return qr[c->qr];
+    if (strcmp(key, "noninteractive") == 0)
+        return nonint[c->noninteractive];
+    if (strcmp(key, "users") == 0)
+        return str_list(&c->users, buf, n);
+    if (strcmp(key, "groups") == 0)
+        return str_list(&c->groups, buf, n);
+    if (strcmp(key, "bypass_users") == 0)
+        return str_list(&c->bypass_users, buf, n);
+    if (strcmp(key, "services") == 0)
+        return str_list(&c->services, buf, n);
+    if (strcmp(key, "noninteractive_services") == 0)
+        return str_list(&c->noninteractive_services, buf, n);
+    if (strcmp(key, "enroll_grace_until") == 0) {
+        (void)snprintf(buf, n, "%lld", c->enroll_grace_until);
+        return buf;
+    }
     if (strcmp(key, "connect_timeout") == 0)
         (void)snprintf(buf, n, "%ld", c->connect_timeout);
     else if (strcmp(key, "timeout") == 0)
@@ -171,6 +211,8 @@ static const char *repr(const ga_config_t *c, const char *key, char *buf, size_t
         (void)snprintf(buf, n, "%ld", c->total_timeout);
     else if (strcmp(key, "max_sends_per_hour") == 0)
         (void)snprintf(buf, n, "%ld", c->max_sends_per_hour);
+    else if (strcmp(key, "enroll_grace") == 0)
+        (void)snprintf(buf, n, "%ld", c->enroll_grace);
     else
         ck_abort_msg("unknown key %s", key);
     return buf;
@@ -390,6 +432,22 @@ START_TEST(test_defaults)
     ck_assert_str_eq(c->state_dir, "/var/lib/pam_genauth");
     ck_assert_str_eq(c->lang, "en-US");
     ck_assert_str_eq(c->header_prefix, "x-authing-");
+    /* issue 4 */
+    ck_assert_int_eq(c->on_enrolled, GA_ON_ENROLLED_VERIFY);
+    ck_assert_str_eq(c->mgmt_host, "https://api.genauth.ai");
+    ck_assert_ptr_null(c->userpool_id);
+    ck_assert_ptr_null(c->userpool_secret);
+    ck_assert_int_eq(c->qr, GA_QR_UTF8);
+    ck_assert_uint_eq(c->users.n, 1);
+    ck_assert_str_eq(c->users.v[0], "*");
+    ck_assert_uint_eq(c->groups.n, 0);
+    ck_assert_uint_eq(c->bypass_users.n, 0);
+    ck_assert_uint_eq(c->services.n, 1);
+    ck_assert_str_eq(c->services.v[0], "*");
+    ck_assert_uint_eq(c->noninteractive_services.n, 0);
+    ck_assert_int_eq(c->noninteractive, GA_NONINTERACTIVE_DENY);
+    ck_assert_int_eq(c->enroll_grace, 0);
+    ck_assert_int_eq(c->enroll_grace_until, 0);
     ga_config_free(c);
     ga_config_free(NULL);
 }
@@ -422,6 +480,9 @@ static const struct {
     {"factors", "factors = {EMAIL}", "EMAIL"},
     {"factors", "factors = {\"EMAIL\", \"SMS\"}", "EMAIL,SMS"},
     {"factors", "factors = SMS", "SMS"},
+    {"factors", "factors = {OTP}", "OTP"},
+    {"factors", "factors = {\"OTP\", \"SMS\", \"EMAIL\"}", "OTP,SMS,EMAIL"},
+    {"factors", "factors = {EMAIL, OTP}", "EMAIL,OTP"},
     {"phone_country_code", "phone_country_code = \"+1\"", "+1"},
     {"phone_country_code", "phone_country_code = \"+44\"", "+44"},
     {"phone_country_code", "phone_country_code = \"+852\"", "+852"},
@@ -443,10 +504,46 @@ static const struct {
     {"state_dir", "state_dir = /var/lib/a..b/", "/var/lib/a..b/"},
     {"lang", "lang = en-US", "en-US"},
     {"lang", "lang = zh-CN", "zh-CN"},
-    {"lang", "lang = zh-TW", "zh-TW"},
-    {"lang", "lang = ja-JP", "ja-JP"},
     {"header_prefix", "header_prefix = x-authing-", "x-authing-"},
     {"header_prefix", "header_prefix = x-genauth-", "x-genauth-"},
+    /* issue 4 */
+    {"on_enrolled", "on_enrolled = verify", "verify"},
+    {"on_enrolled", "on_enrolled = \"ignore\"", "ignore"},
+    {"mgmt_host", "mgmt_host = \"https://api.genauth.ai\"", "https://api.genauth.ai"},
+    {"mgmt_host", "mgmt_host = \"https://127.0.0.1:8443/\"", "https://127.0.0.1:8443"},
+    {"mgmt_host", "mgmt_host = \"https://[::1]:9\"", "https://[::1]:9"},
+    {"userpool_id", "userpool_id = 62a1b2c3d4e5f6a7b8c9d0e1\nuserpool_secret = \"x\"",
+     "62a1b2c3d4e5f6a7b8c9d0e1"},
+    {"userpool_secret", "userpool_id = p\nuserpool_secret = \"pool secret ~!\"",
+     "pool secret ~!"},
+    {"qr", "qr = utf8", "utf8"},
+    {"qr", "qr = ascii", "ascii"},
+    {"qr", "qr = \"off\"", "off"},
+    {"users", "users = {\"*\"}", "*"},
+    {"users", "users = {\"*\", \"!root\", \"!svc-*\"}", "*,!root,!svc-*"},
+    {"users", "users = {alice, \"b?b\", \"[cd]*\"}", "alice,b?b,[cd]*"},
+    {"users", "users = \"alice\"", "alice"},
+    {"users", "users = {\"!root\", \"a\"}", "!root,a"},
+    {"groups", "groups = {}", ""},
+    {"groups", "groups = {\"genauth\", \"!wheel\"}", "genauth,!wheel"},
+    {"bypass_users", "bypass_users = {\"breakglass\", \"root\"}", "breakglass,root"},
+    {"bypass_users", "bypass_users = {}", ""},
+    {"services", "services = {sshd, sudo}", "sshd,sudo"},
+    {"services", "services = {\"*\", \"!cron\", \"!*lock*\"}", "*,!cron,!*lock*"},
+    {"noninteractive_services", "noninteractive_services = {cron, \"sftp*\"}", "cron,sftp*"},
+    {"noninteractive_services", "noninteractive_services = {}", ""},
+    {"noninteractive", "noninteractive = deny", "deny"},
+    {"noninteractive", "noninteractive = ignore", "ignore"},
+    {"enroll_grace", "enroll_grace = 0", "0"},
+    {"enroll_grace", "enroll_grace = 100", "100"},
+    {"enroll_grace", "enroll_grace = 3", "3"},
+    {"enroll_grace_until", "enroll_grace_until = \"\"", "0"},
+    /* 00:00 UTC of the day after */
+    {"enroll_grace_until", "enroll_grace_until = \"1970-01-01\"", "86400"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-03-31\"", "1775001600"},
+    {"enroll_grace_until", "enroll_grace_until = 2028-02-29", "1835481600"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-12-31\"", "1798761600"},
+    {"enroll_grace_until", "enroll_grace_until = \"9999-12-31\"", "253402300800"},
 };
 
 START_TEST(test_valid_value)
@@ -524,11 +621,13 @@ static const struct {
     {"login_format", "login_format = \"%%u\"", "must contain %u exactly once"},
     {"login_format", "login_format = \"%u\\x7f\"", "at most 128 printable ASCII"},
     {"login_format", "login_format = \"%u" X128 "\"", "at most 128 printable ASCII"},
-    {"factors", "factors = {}", "factors: must list at least one factor"},
-    {"factors", "factors = {\"OTP\"}", "factors: OTP enrollment is not supported yet"},
+    {"factors", "factors = {}", "factors: must list at least one factor (SMS, EMAIL or OTP)"},
+    {"factors", "factors = {\"otp\"}", "factors: \"otp\" is not a factor name"},
+    {"factors", "factors = {OTP, SMS, OTP}", "factors: lists OTP more than once"},
+    {"factors", "factors = {\"FACE\"}", "factors: FACE cannot be enrolled in a terminal"},
     {"factors", "factors = {\"SMS\", \"FACE\"}", "factors: FACE cannot be enrolled in a terminal"},
     {"factors", "factors = {\"sms\"}", "factors: \"sms\" is not a factor name"},
-    {"factors", "factors = {\"PUSH\"}", "\"PUSH\" is not a factor name; use SMS or EMAIL"},
+    {"factors", "factors = {\"PUSH\"}", "\"PUSH\" is not a factor name; use SMS, EMAIL or OTP"},
     {"factors", "factors = {\"\"}", "\"\" is not a factor name"},
     {"factors", "factors = {\"SMS\", \"SMS\"}", "factors: lists SMS more than once"},
     {"factors", "factors = {EMAIL, SMS, EMAIL}", "factors: lists EMAIL more than once"},
@@ -573,11 +672,107 @@ static const struct {
     {"state_dir", "state_dir = /..", "must not contain \"..\""},
     {"state_dir", "state_dir = /var/..", "must not contain \"..\""},
     {"state_dir", "state_dir = /" X200, "at most 200 characters"},
-    {"lang", "lang = en", "lang: must be en-US, zh-CN, zh-TW or ja-JP, not \"en\""},
+    {"lang", "lang = en", "lang: must be en-US or zh-CN, not \"en\""},
     {"lang", "lang = en-us", "not \"en-us\""},
+    {"lang", "lang = zh-TW", "lang: must be en-US or zh-CN, not \"zh-TW\""},
+    {"lang", "lang = ja-JP", "lang: must be en-US or zh-CN, not \"ja-JP\""},
+    {"lang", "lang = \"\"", "lang: must be en-US or zh-CN, not \"\""},
     {"header_prefix", "header_prefix = x-foo-",
      "header_prefix: must be x-authing- or x-genauth-, not \"x-foo-\""},
     {"header_prefix", "header_prefix = X-Authing-", "not \"X-Authing-\""},
+    /* issue 4 */
+    {"on_enrolled", "on_enrolled = skip", "on_enrolled: must be verify or ignore, not \"skip\""},
+    {"on_enrolled", "on_enrolled = Verify", "on_enrolled: must be verify or ignore, not \"Verify\""},
+    {"on_enrolled", "on_enrolled = \"\"", "on_enrolled: must be verify or ignore, not \"\""},
+    {"mgmt_host", "mgmt_host = \"http://api.genauth.ai\"",
+     "mgmt_host: must start with https://, not \"http://api.genauth.ai\""},
+    {"mgmt_host", "mgmt_host = \"\"", "mgmt_host: must start with https://, not \"\""},
+    {"mgmt_host", "mgmt_host = \"https://\"", "mgmt_host: has no host name"},
+    {"mgmt_host", "mgmt_host = \"https://u@api.genauth.ai\"",
+     "mgmt_host: must not contain user information (@)"},
+    {"mgmt_host", "mgmt_host = \"https://api.genauth.ai/api/v3\"",
+     "mgmt_host: must be https://HOST[:PORT] without a path, query or fragment"},
+    {"mgmt_host", "mgmt_host = \"https://api.genauth.ai:99999\"",
+     "mgmt_host: has an invalid host name or port"},
+    {"mgmt_host", "mgmt_host = \"https://a b\"", "mgmt_host: must not contain spaces"},
+    {"mgmt_host", "mgmt_host = \"https://" X128 X128 "\"", "mgmt_host: is longer than 256"},
+    {"userpool_id", "userpool_id = \"pool\"",
+     "userpool_secret: is required when userpool_id is set"},
+    {"userpool_secret", "userpool_secret = \"" SECRET "\"",
+     "userpool_id: is required when userpool_secret is set"},
+    {"userpool_id", "userpool_id = \"\"\nuserpool_secret = \"" SECRET "\"",
+     "userpool_id: must be 1 to 128 printable ASCII characters without spaces, not \"\""},
+    {"userpool_id", "userpool_id = \"a b\"\nuserpool_secret = x", "userpool_id: must be 1 to 128"},
+    {"userpool_id", "userpool_id = \"" X128 "y\"\nuserpool_secret = x",
+     "userpool_id: must be 1 to 128"},
+    {"userpool_secret", "userpool_id = p\nuserpool_secret = \"\"",
+     "userpool_secret: must be 1 to 256 printable ASCII characters (value not shown)"},
+    {"userpool_secret", "userpool_id = p\nuserpool_secret = \"" SECRET "\\x01\"",
+     "userpool_secret: must be 1 to 256 printable ASCII characters (value not shown)"},
+    {"userpool_secret", "userpool_id = p\nuserpool_secret = \"" SECRET X128 X128 "\"",
+     "(value not shown)"},
+    {"userpool_secret", "userpool_id = p\nuserpool_id = q\nuserpool_secret = \"" SECRET "\"",
+     "userpool_id: is set more than once"},
+    {"qr", "qr = png", "qr: must be utf8, ascii or off, not \"png\""},
+    {"qr", "qr = UTF8", "qr: must be utf8, ascii or off, not \"UTF8\""},
+    {"qr", "qr = \"utf-8\"", "not \"utf-8\""},
+    {"users", "users = {}", "users: must list at least one pattern (\"*\" for every user)"},
+    {"users", "users = {\"!root\"}",
+     "users: lists only negated patterns, which match nothing; add \"*\" to match every "
+     "other name"},
+    {"users", "users = {\"*\", \"!\"}",
+     "users: pattern 2 is a lone \"!\"; write \"!NAME\" to exclude NAME"},
+    {"users", "users = {\"\"}",
+     "users: pattern 1 must be 1 to 256 printable ASCII characters without spaces, not \"\""},
+    {"users", "users = {\"*\", \"al ice\"}", "users: pattern 2 must be 1 to 256 printable "
+                                         "ASCII characters without spaces, not \"al ice\""},
+    {"users", "users = {\"caf\xc3\xa9\"}", "users: pattern 1 must be 1 to 256 printable"},
+    {"users", "users = {\"a\\tb\"}", "users: pattern 1 must be 1 to 256 printable"},
+    {"users", "users = {\"" X128 X128 "y\"}", "users: pattern 1 must be 1 to 256"},
+    {"users", "users = {a}\nusers = {b}", "users: is set more than once"},
+    {"groups", "groups = {\"domain users\"}", "groups: pattern 1 must be 1 to 256"},
+    {"groups", "groups = {\"!wheel\", \"!adm\"}", "groups: lists only negated patterns"},
+    {"groups", "groups = {\"!\"}", "groups: pattern 1 is a lone \"!\""},
+    {"bypass_users", "bypass_users = {\"!root\"}", "bypass_users: lists only negated patterns"},
+    {"bypass_users", "bypass_users = {\"root \"}", "bypass_users: pattern 1 must be"},
+    {"services", "services = {}", "services: must list at least one pattern (\"*\" for every "
+                                 "service)"},
+    {"services", "services = {\"!cron\"}", "services: lists only negated patterns"},
+    {"services", "services = {sshd, \"\"}", "services: pattern 2 must be 1 to 256"},
+    {"noninteractive_services", "noninteractive_services = {\"!\"}",
+     "noninteractive_services: pattern 1 is a lone \"!\""},
+    {"noninteractive_services", "noninteractive_services = {\"!sshd\"}",
+     "noninteractive_services: lists only negated patterns"},
+    {"noninteractive", "noninteractive = allow",
+     "noninteractive: must be deny or ignore, not \"allow\""},
+    {"noninteractive", "noninteractive = \"\"", "noninteractive: must be deny or ignore"},
+    {"enroll_grace", "enroll_grace = -1",
+     "enroll_grace: must be a whole number from 0 to 100, not \"-1\""},
+    {"enroll_grace", "enroll_grace = 101", "enroll_grace: must be a whole number from 0 to 100, "
+                                          "not \"101\""},
+    {"enroll_grace", "enroll_grace = three", "not \"three\""},
+    {"enroll_grace", "enroll_grace = 0x3", "not \"0x3\""},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-02-30\"",
+     "enroll_grace_until: \"2026-02-30\" is not a calendar date"},
+    {"enroll_grace_until", "enroll_grace_until = \"2027-02-29\"",
+     "enroll_grace_until: \"2027-02-29\" is not a calendar date"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-04-31\"", "is not a calendar date"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-13-01\"", "is not a calendar date"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-00-10\"", "is not a calendar date"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-01-00\"", "is not a calendar date"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-01-32\"", "is not a calendar date"},
+    {"enroll_grace_until", "enroll_grace_until = \"1969-12-31\"",
+     "enroll_grace_until: \"1969-12-31\" is before 1970"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-1-5\"",
+     "enroll_grace_until: must be \"\" or a date YYYY-MM-DD, not \"2026-1-5\""},
+    {"enroll_grace_until", "enroll_grace_until = \"2026/01/05\"", "not \"2026/01/05\""},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-01-05 \"", "not \"2026-01-05 \""},
+    {"enroll_grace_until", "enroll_grace_until = \" 2026-01-05\"", "YYYY-MM-DD"},
+    {"enroll_grace_until", "enroll_grace_until = \"2026-01-05T00:00\"", "YYYY-MM-DD"},
+    {"enroll_grace_until", "enroll_grace_until = \"+2026-01-05\"", "YYYY-MM-DD"},
+    {"enroll_grace_until", "enroll_grace_until = \"12026-01-05\"", "YYYY-MM-DD"},
+    {"enroll_grace_until", "enroll_grace_until = \"tomorrow\"", "YYYY-MM-DD"},
+    {"enroll_grace_until", "enroll_grace_until = 20260105", "YYYY-MM-DD"},
 };
 
 START_TEST(test_invalid_value)
@@ -865,6 +1060,109 @@ START_TEST(test_secret_withheld)
 }
 END_TEST
 
+/* userpool_secret is protected exactly like app_secret: never quoted by a
+ * libconfuse syntax error nor by a value error of another key. */
+#define PSECRET "P00lS3cr3t-ABCDEFG"
+#define L_PID "userpool_id = \"pool1\"\n"
+
+START_TEST(test_userpool_secret_withheld)
+{
+    expect_error(BASE L_PID "userpool_secret = abcPART1 defPART2\n", "details withheld");
+    ck_assert_ptr_null(strstr(err, "PART"));
+    ck_assert_ptr_nonnull(strstr(err, "near userpool_secret"));
+    expect_error(BASE L_PID "userpool_secret = \"abcPART1\" \"defPART2\"\n",
+                 "details withheld");
+    ck_assert_ptr_null(strstr(err, "PART"));
+    expect_error(BASE L_PID "userpool_secret = \"abcPART1\\9\"\n", "details withheld");
+    ck_assert_ptr_null(strstr(err, "PART"));
+    expect_error(BASE L_PID "userpool_secret = \"" PSECRET "\"\n\n\n" PSECRET " = 1\n",
+                 "details withheld");
+    ck_assert_ptr_null(strstr(err, "P00lS3cr"));
+    /* a value error of another key that would quote the secret's text */
+    expect_error(BASE L_PID "userpool_secret = \"" PSECRET "\"\nfailmode = \"" PSECRET "\"\n",
+                 "failmode: bad value (not shown: it would quote text of userpool_secret)");
+    ck_assert_ptr_null(strstr(err, "P00lS3cr"));
+    expect_error(BASE L_PID "userpool_secret = \"" PSECRET "\"\nusers = {\"*\", \"" PSECRET " x\"}\n",
+                 "users: bad value (not shown: it would quote text of userpool_secret)");
+    ck_assert_ptr_null(strstr(err, "P00lS3cr"));
+    /* the secret in a comment counts too: it may be the real one */
+    expect_error(BASE "# userpool_secret = \"" PSECRET "\"\nqr = \"" PSECRET "\"\n",
+                 "qr: bad value (not shown");
+    ck_assert_ptr_null(strstr(err, "P00lS3cr"));
+    /* control: app_secret keeps its own name in the message */
+    expect_error(BASE "failmode = \"" SECRET "\"\n",
+                 "failmode: bad value (not shown: it would quote text of app_secret)");
+}
+END_TEST
+
+START_TEST(test_userpool_pair)
+{
+    ga_config_t *c = NULL;
+
+    ck_assert_msg(load_text(BASE L_PID "userpool_secret = \"" PSECRET "\"\n", &c) == GA_OK,
+                  "%s", err);
+    ck_assert_str_eq(c->userpool_id, "pool1");
+    ck_assert_str_eq(c->userpool_secret, PSECRET);
+    ga_config_free(c);
+    /* the pairing error comes in schema order, before a bad qr */
+    expect_error("qr = bad\n" BASE L_PID, "userpool_secret: is required when userpool_id is set");
+    expect_error(BASE "userpool_secret = \"" PSECRET "\"\nqr = bad\n",
+                 "userpool_id: is required when userpool_secret is set");
+    ck_assert_ptr_null(strstr(err, "P00lS3cr"));
+}
+END_TEST
+
+/* Pattern lists: the bounds of a list and of one pattern. */
+START_TEST(test_pattern_bounds)
+{
+    char text[24000], line[20000], pat[300];
+    ga_config_t *c = NULL;
+    size_t n;
+
+    /* 64 entries: accepted; 65: refused */
+    n = (size_t)snprintf(line, sizeof line, "users = {\"*\"");
+    for (int i = 1; i < 64; i++)
+        n += (size_t)snprintf(line + n, sizeof line - n, ", \"u%d\"", i);
+    (void)snprintf(line + n, sizeof line - n, "}");
+    build(text, sizeof text, NULL, line);
+    ck_assert_msg(load_text(text, &c) == GA_OK, "%s", err);
+    ck_assert_uint_eq(c->users.n, 64);
+    ck_assert_str_eq(c->users.v[63], "u63");
+    ga_config_free(c);
+    c = NULL;
+    (void)snprintf(line + n, sizeof line - n, ", \"u64\"}");
+    build(text, sizeof text, NULL, line);
+    expect_error(text, "users: lists more than 64 patterns");
+    /* far more than 64 */
+    n = (size_t)snprintf(line, sizeof line, "groups = {\"g\"");
+    for (int i = 1; i < 1000; i++)
+        n += (size_t)snprintf(line + n, sizeof line - n, ",g");
+    (void)snprintf(line + n, sizeof line - n, "}");
+    build(text, sizeof text, NULL, line);
+    expect_error(text, "groups: lists more than 64 patterns");
+    /* a pattern of exactly 256 bytes: accepted; 257: refused */
+    memset(pat, 'a', 256);
+    pat[256] = '\0';
+    (void)snprintf(line, sizeof line, "bypass_users = {\"%s\"}", pat);
+    build(text, sizeof text, NULL, line);
+    ck_assert_msg(load_text(text, &c) == GA_OK, "%s", err);
+    ck_assert_uint_eq(strlen(c->bypass_users.v[0]), 256);
+    ga_config_free(c);
+    c = NULL;
+    (void)snprintf(line, sizeof line, "bypass_users = {\"%sa\"}", pat);
+    build(text, sizeof text, NULL, line);
+    expect_error(text, "bypass_users: pattern 1 must be 1 to 256 printable ASCII characters");
+    /* "+=" appends, as for factors; a repeated "=" is refused */
+    ck_assert_msg(load_text(BASE "services = {sshd}\nservices += {sudo}\n", &c) == GA_OK, "%s",
+                  err);
+    ck_assert_uint_eq(c->services.n, 2);
+    ck_assert_str_eq(c->services.v[1], "sudo");
+    ga_config_free(c);
+    expect_error(BASE "services = {sshd}\nservices = {sudo}\n",
+                 "services: is set more than once");
+}
+END_TEST
+
 START_TEST(test_repeated_key)
 {
     expect_error(BASE "failmode = safe\nfailmode = secure\n",
@@ -920,8 +1218,11 @@ static void assert_same(const ga_config_t *a, const ga_config_t *b)
         "app_id", "app_secret", "app_host", "ca_file", "token_endpoint_auth_method",
         "login_field", "login_format", "factors", "phone_country_code", "failmode",
         "connect_timeout", "timeout", "total_timeout", "max_attempts", "max_sends",
-        "max_sends_per_hour", "state_dir", "lang", "header_prefix"};
-    char b1[128], b2[128];
+        "max_sends_per_hour", "state_dir", "lang", "header_prefix", "on_enrolled",
+        "mgmt_host", "userpool_id", "userpool_secret", "qr", "users", "groups",
+        "bypass_users", "services", "noninteractive_services", "noninteractive",
+        "enroll_grace", "enroll_grace_until"};
+    char b1[256], b2[256];
 
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         ck_assert_str_eq(repr(a, keys[i], b1, sizeof b1), repr(b, keys[i], b2, sizeof b2));
@@ -936,9 +1237,15 @@ START_TEST(test_order_same_struct)
         "factors = {EMAIL, SMS}\n", "phone_country_code = \"+1\"\n", "failmode = safe\n",
         "connect_timeout = 7\n", "timeout = 20\n", "total_timeout = 45\n",
         "max_attempts = 4\n", "max_sends = 2\n", "max_sends_per_hour = 9\n",
-        "state_dir = /var/lib/ga\n", "lang = ja-JP\n", "header_prefix = x-genauth-\n"};
+        "state_dir = /var/lib/ga\n", "lang = zh-CN\n", "header_prefix = x-genauth-\n",
+        "on_enrolled = ignore\n", "mgmt_host = \"https://mgmt.example:8443\"\n",
+        "userpool_id = pool1\n", "userpool_secret = \"pool-secret-1\"\n", "qr = ascii\n",
+        "users = {\"*\", \"!root\"}\n", "groups = {staff, \"!wheel\"}\n",
+        "bypass_users = {breakglass}\n", "services = {sshd, sudo}\n",
+        "noninteractive_services = {cron}\n", "noninteractive = ignore\n",
+        "enroll_grace = 4\n", "enroll_grace_until = \"2030-01-01\"\n"};
     const size_t n = sizeof lines / sizeof lines[0];
-    char fwd[2048] = "", rev[2048] = "";
+    char fwd[4096] = "", rev[4096] = "";
     ga_config_t *a = NULL, *b = NULL;
 
     for (size_t i = 0; i < n; i++) {
@@ -951,6 +1258,9 @@ START_TEST(test_order_same_struct)
     ck_assert_str_eq(a->login_format, "%u@x.example");
     ck_assert_int_eq(a->failmode, GA_FAILMODE_SAFE);
     ck_assert_int_eq(b->max_attempts, 4);
+    ck_assert_int_eq(b->enroll_grace, 4);
+    ck_assert_str_eq(b->userpool_secret, "pool-secret-1");
+    ck_assert_int_eq(b->noninteractive, GA_NONINTERACTIVE_IGNORE);
     ga_config_free(a);
     ga_config_free(b);
 }
@@ -1048,11 +1358,11 @@ END_TEST
 
 /* ---- the shipped reference config ---------------------------------------- */
 
-START_TEST(test_shipped_config)
+/* The shipped conf/pam_genauth.conf, NUL-terminated (caller frees). */
+static char *shipped_text(void)
 {
     const char *top = getenv("abs_top_srcdir");
     char src[PATH_MAX], *text;
-    ga_config_t *c = NULL;
     FILE *f;
     long n;
 
@@ -1068,6 +1378,14 @@ START_TEST(test_shipped_config)
     text = calloc(1, (size_t)n + 1);
     ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
     fclose(f);
+    return text;
+}
+
+START_TEST(test_shipped_config)
+{
+    char *text = shipped_text();
+    ga_config_t *c = NULL;
+
     ck_assert_msg(load_text(text, &c) == GA_OK, "%s", err);
     ck_assert_str_eq(c->app_id, "YOUR_APP_ID");
     ck_assert_str_eq(c->app_secret, "YOUR_APP_SECRET");
@@ -1076,6 +1394,43 @@ START_TEST(test_shipped_config)
     ck_assert_int_eq(c->timeout, 10);
     ck_assert_str_eq(c->state_dir, "/var/lib/pam_genauth");
     ga_config_free(c);
+    free(text);
+}
+END_TEST
+
+/* Every "#key = value" line of the shipped config shows the default: with
+ * them all uncommented the config is the same as without. (ca_file and the
+ * userpool credentials show examples, not defaults.) */
+START_TEST(test_shipped_defaults)
+{
+    static const char *const examples[] = {"ca_file", "userpool_id", "userpool_secret"};
+    char *text = shipped_text(), *out = calloc(1, strlen(text) + 1), *o = out;
+    ga_config_t *plain = NULL, *uncommented = NULL;
+    int n_keys = 0;
+
+    ck_assert_ptr_nonnull(out);
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
+        size_t klen = strspn(line + 1, "abcdefghijklmnopqrstuvwxyz_");
+        int drop = line[0] == '#' && klen > 0 && strncmp(line + 1 + klen, " = ", 3) == 0;
+
+        for (size_t i = 0; drop && i < sizeof examples / sizeof examples[0]; i++)
+            if (klen == strlen(examples[i]) && strncmp(line + 1, examples[i], klen) == 0)
+                drop = 0;
+        n_keys += drop;
+        memcpy(o, line + drop, len - (size_t)drop);
+        o += len - (size_t)drop;
+        line += len;
+    }
+    /* 32 keys: 3 required, 3 shown as examples, every other one documented */
+    ck_assert_int_eq(n_keys, 26);
+    ck_assert_msg(load_text(text, &plain) == GA_OK, "%s", err);
+    ck_assert_msg(load_text(out, &uncommented) == GA_OK, "%s", err);
+    assert_same(plain, uncommented);
+    ga_config_free(plain);
+    ga_config_free(uncommented);
+    free(out);
     free(text);
 }
 END_TEST
@@ -1175,6 +1530,9 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_unknown_key);
     tcase_add_test(tc, test_syntax_error);
     tcase_add_test(tc, test_secret_withheld);
+    tcase_add_test(tc, test_userpool_secret_withheld);
+    tcase_add_test(tc, test_userpool_pair);
+    tcase_add_test(tc, test_pattern_bounds);
     tcase_add_test(tc, test_repeated_key);
     tcase_add_test(tc, test_factors_append);
     tcase_add_test(tc, test_crlf_and_comments);
@@ -1190,6 +1548,7 @@ static Suite *config_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase("shipped");
     tcase_add_test(tc, test_shipped_config);
+    tcase_add_test(tc, test_shipped_defaults);
     tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
     return s;

@@ -367,6 +367,7 @@ END_TEST
 START_TEST(already_enrolled_is_ignored)
 {
     ga_stash_t *st = ga_stash_new("alice");
+    cfg.on_enrolled = GA_ON_ENROLLED_IGNORE;
     api_data.enrolled_count = 1;
     answers(1, "pw");
     ck_assert_int_eq(run(st), GA_ENROLLED);
@@ -383,6 +384,7 @@ END_TEST
 START_TEST(mfa_required_at_signin_counts_as_enrolled)
 {
     ga_stash_t *st = ga_stash_new("alice");
+    cfg.on_enrolled = GA_ON_ENROLLED_IGNORE;
     api_data.signin[0] = GA_ENROLLED;
     answers(1, "pw");
     ck_assert_int_eq(run(st), GA_ENROLLED);
@@ -421,6 +423,7 @@ END_TEST
 START_TEST(try_first_pass_uses_authtok_without_prompt)
 {
     ga_stash_t *st = ga_stash_new("alice");
+    cfg.on_enrolled = GA_ON_ENROLLED_IGNORE;
     api_data.enrolled_count = 1;
     answers(0);
     ck_assert_int_eq(run_step(st, GA_STEP_BOTH, "unix-pw"), GA_ENROLLED);
@@ -662,6 +665,7 @@ END_TEST
 START_TEST(failures_are_not_replayed_by_step_both)
 {
     ga_stash_t *st = ga_stash_new("alice");
+    cfg.on_enrolled = GA_ON_ENROLLED_IGNORE;
     api_data.signin[0] = GA_ERR_AUTH;
     answers(1, "bad");
     ck_assert_int_eq(run(st), GA_ERR_AUTH);
