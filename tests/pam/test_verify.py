@@ -7,6 +7,7 @@ emulator's clock; SMS/EMAIL codes are read from the emulator's outbox
 (@code). Every run is checked for secrets in the syslog capture."""
 
 import re
+import shutil
 import threading
 import time
 
@@ -167,6 +168,23 @@ class VerifyCase(PamCase):
             t.join(5)
         self.addCleanup(end)
         return done
+
+
+class SecretCheck(VerifyCase):
+
+    def test_the_secret_check_can_fail(self):
+        """assertClean finds each kind of secret it is meant to find."""
+        code = self.totp()
+        res = self.login(PW["olga"], code, user="olga")
+        self.assertRc(res, PAM_SUCCESS)
+        token = self.calls(TOTP)[0]["headers"]["authorization"].split(" ", 1)[-1]
+        for leak in (PW["olga"], code, OTP_SECRET, OLGA_RECOVERY, token, "13700001234",
+                     "emu-mfa-xyz", "emu-userpool-secret"):
+            with self.subTest(leak=leak):
+                res.syslog += "\n<6> leaked %s\n" % leak
+                with self.assertRaises(AssertionError):
+                    self.assertClean(res, (code,))
+                res.syslog = res.syslog.replace(leak, "")
 
 
 class Otp(VerifyCase):
@@ -407,6 +425,15 @@ class SmsEmail(VerifyCase):
         self.assertRc(res, PAM_SUCCESS)
         self.assertEqual(self.emu.mgmt_token_requests(), 1)
         self.assertCalls(TRIGGER, 1)
+
+    def test_management_token_cached_across_calls_in_one_process(self):
+        # sudo asks again in the same process: the management token is reused
+        self.emu.settings(rate_limit_seconds=0)
+        res = self.login(PW["sam"], "@conv-err", PW["sam"], "@code", user="sam", runs=2)
+        self.assertEqual(res.results, [PAM_CONV_ERR, PAM_SUCCESS], repr(res))
+        self.assertCalls(TRIGGER, 2)
+        self.assertEqual(self.emu.mgmt_token_requests(), 1)
+        self.assertCalls(SEND_SMS, 2)
 
     def test_mfa_token_expired_by_the_clock_gets_new_trigger_data_once(self):
         # the emulator's clock jumps past the mfaToken's life while the SMS is
@@ -756,6 +783,7 @@ class Faults(VerifyCase):
     def run_fault(self, path, kind, failmode):
         self.emu.reset()
         self.emu.add_users(USERS)
+        shutil.rmtree(self.state_dir, ignore_errors=True)  # the hourly send counts
         user, answers, mgmt, signin = self.scenario(path)
         extra = {"failmode": failmode, "timeout": 2, "connect_timeout": 2}
         if mgmt:
@@ -804,8 +832,13 @@ class Faults(VerifyCase):
                 self.mgmt(userpool_secret="not-the-pool-secret", failmode=failmode)
                 res = self.login(PW["sam"], "@code", user="sam")
                 self.assertNotEqual(res.rc, PAM_SUCCESS, repr(res))
+                # as a wrong app_secret: "unavailable", so failmode decides
+                # (safe: the rest of the stack decides). conf/pam_genauth.conf
+                # says a bad config is never affected by failmode: reported.
                 if failmode == "secure":
                     self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
+                else:
+                    self.assertIgnored(res)
                 self.assertCalls(MGMT_TOKEN, 1)
                 self.assertNoneOf(TRIGGER, SEND_SMS, V2_SMS)
                 self.assertIn("app credentials rejected", res.syslog)
@@ -826,15 +859,41 @@ class Faults(VerifyCase):
         self.assertNoneOf(SEND_SMS, V2_SMS)
         self.assertIn("GenAuth unavailable (", res.syslog)
 
-    def test_revoked_management_token_is_not_success(self):
-        # GenAuth revoking the token between the two calls: never success
+    def test_management_token_refused_at_trigger_data(self):
         self.mgmt()
-        done = self.when_requested(MGMT_TOKEN, self.emu.revoke_mgmt_tokens)
-        self.emu.fault(MGMT_TOKEN, "slow", count=1, seconds=1)
+        self.emu.fault(TRIGGER, "error", statusCode=401,
+                       message="invalid or expired management token")
         res = self.login(PW["sam"], "@code", user="sam")
-        self.assertTrue(done.is_set())
-        self.assertNotEqual(res.rc, PAM_SUCCESS, repr(res))
+        self.assertRc(res, PAM_AUTHINFO_UNAVAIL)
         self.assertNoneOf(SEND_SMS, V2_SMS)
+        self.assertIn("GenAuth unavailable (", res.syslog)
+
+    def test_management_token_revoked_between_logins_in_one_process(self):
+        # the second pam_authenticate in the same process finds its cached
+        # management token revoked at GenAuth: one new token, then verified
+        self.mgmt()
+        self.emu.settings(rate_limit_seconds=0)
+        self.emu.fault(SEND_SMS, "slow", count=1, seconds=1)
+        done = self.when_requested(SEND_SMS, self.emu.revoke_mgmt_tokens)
+        res = self.login(PW["sam"], "@conv-err", PW["sam"], "@code", user="sam", runs=2)
+        self.assertTrue(done.is_set())
+        self.assertEqual(res.results, [PAM_CONV_ERR, PAM_SUCCESS], repr(res))
+        self.assertEqual([r["status"] for r in self.calls(TRIGGER)], [200, 401, 200])
+        self.assertEqual(self.emu.mgmt_token_requests(), 2)
+        self.assertEqual(self.calls(V2_SMS)[-1]["status"], 200)
+        self.assertIn("management token refused (cached token), fetching a new one",
+                      res.syslog)
+
+    def test_management_token_refused_twice_is_not_success(self):
+        self.mgmt()
+        self.emu.fault(TRIGGER, "error", statusCode=401,
+                       message="invalid or expired management token")
+        res = self.login(PW["sam"], PW["sam"], user="sam", runs=2)
+        self.assertEqual(res.results, [PAM_AUTHINFO_UNAVAIL] * 2, repr(res))
+        self.assertNoneOf(SEND_SMS, V2_SMS)
+        # one new token per refusal at most: no loop
+        self.assertLessEqual(self.count(TRIGGER), 4)
+        self.assertLessEqual(self.emu.mgmt_token_requests(), 4)
 
 
 class Language(VerifyCase):

@@ -86,7 +86,9 @@ class SshdLogin:
             f.write("Port %d\nListenAddress 127.0.0.1\nHostKey %s\nPidFile %s/sshd.pid\n"
                     "UsePAM yes\nKbdInteractiveAuthentication yes\nPasswordAuthentication no\n"
                     "PubkeyAuthentication no\nAuthenticationMethods keyboard-interactive\n"
-                    "PermitRootLogin no\nAllowUsers %s %s\nPrintMotd no\nLogLevel VERBOSE\n"
+                    "PermitRootLogin no\nAllowUsers %s %s\nPrintMotd no\n"
+                    # DEBUG3: sshd logs the PAM result of keyboard-interactive
+                    "LogLevel DEBUG3\n"
                     % (self.port, hostkey, self.work, self.user, self.otp_user))
         exe = os.path.join(self.work, self.service)
         os.symlink("/usr/sbin/sshd", exe)
@@ -221,10 +223,10 @@ class SshdLogin:
                    len(totp) == 3 and all(r["body"] == {"totp": wrong} for r in totp),
                    json.dumps(totp, indent=1)[:3000])
         log = self.sshd_log()
-        self.check("sshd logged the failure with PAM_MAXTRIES",
+        self.check("sshd logged the failure, PAM said PAM_MAXTRIES",
                    "Failed keyboard-interactive/pam for %s" % self.otp_user in log and
-                   "PAM: Have exhausted maximum number of retries for service for %s"
-                   % self.otp_user in log, log[-3000:])
+                   "PAM: Have exhausted maximum number of retries for service" in log,
+                   log[-3000:])
         self.check("sshd never accepted the wrong code",
                    log.count("Accepted keyboard-interactive/pam for %s" % self.otp_user) == 1)
 
