@@ -489,6 +489,16 @@ class SmsEmail(VerifyCase):
         self.assertIn("throttled", res.syslog)
         self.assertCalls(V2_SMS, 0)
 
+    def test_max_sends_counts_across_calls_in_one_handle(self):
+        # sudo's retries share one PAM handle: max_sends codes at most
+        self.mgmt(max_sends=1)
+        self.emu.settings(rate_limit_seconds=0)
+        res = self.login(PW["sam"], "@conv-err", PW["sam"], "@code", user="sam", runs=2)
+        self.assertEqual(res.results, [PAM_CONV_ERR, PAM_MAXTRIES], repr(res))
+        self.assertCalls(SEND_SMS, 1)
+        self.assertIn("Too many codes sent. Try again later.", res.errors)
+        self.assertIn("limit of 1 codes per login reached", res.syslog)
+
     def test_hourly_send_limit(self):
         self.mgmt(max_sends_per_hour=2)
         self.emu.settings(rate_limit_seconds=0)
@@ -816,6 +826,48 @@ class Faults(VerifyCase):
                     self.assertIn("failmode safe", res.syslog)
                     self.assertNotIn("verified with", res.syslog)
 
+    def test_malformed_answers_never_verify_a_wrong_otp_code(self):
+        # only a clean {"verified": true} counts; anything else is a wrong
+        # code or "unavailable", never success
+        cases = [("data_null", {}), ("data_missing", {}), ("data_wrong_type", {}),
+                 ("status_string", {}), ("truncated", {}), ("empty", {}),
+                 ("nul_in_string", {}), ("deep", {}), ("huge", {}),
+                 ("error", {"statusCode": 200, "data": {"verified": "true"}}),
+                 ("error", {"statusCode": 200, "data": {"verified": 1}}),
+                 ("error", {"statusCode": 200, "data": {"verified": None}}),
+                 ("error", {"statusCode": 200, "data": {}}),
+                 ("error", {"statusCode": 200, "data": [{"verified": True}]}),
+                 ("error", {"statusCode": "200", "data": {"verified": True}}),
+                 ("error", {"statusCode": 400, "data": {"verified": True}})]
+        for kind, kw in cases:
+            with self.subTest(kind=kind, **{k: repr(v) for k, v in kw.items()}):
+                self.emu.reset()
+                self.emu.add_users(USERS)
+                self.emu.fault(TOTP, kind, **kw)
+                res = self.login(PW["olga"], self.wrong_totp(), "@empty", user="olga")
+                self.assertEqual(self.calls(TOTP)[0]["fault"], kind)
+                self.assertNotEqual(res.rc, PAM_SUCCESS, repr(res))
+                self.assertIn(res.rc, (PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL), repr(res))
+                self.assertNotIn("verified with", res.syslog)
+
+    def test_malformed_v2_answers_never_verify(self):
+        # a success code of the wrong type, or a V3 envelope, is not success
+        cases = [("status_string", {}),
+                 ("error", {"code": "200", "message": "success"}),
+                 ("error", {"code": 200.5, "message": "success"}),
+                 ("error", {"statusCode": 200, "remove": ["code"], "message": "success"})]
+        for kind, kw in cases:
+            with self.subTest(kind=kind, **{k: repr(v) for k, v in kw.items()}):
+                self.emu.reset()
+                self.emu.add_users(USERS)
+                shutil.rmtree(self.state_dir, ignore_errors=True)
+                self.mgmt()
+                self.emu.fault(V2_SMS, kind, **kw)
+                res = self.login(PW["sam"], "@code", "@empty", user="sam")
+                self.assertEqual(self.calls(V2_SMS)[0]["fault"], kind)
+                self.assertNotEqual(res.rc, PAM_SUCCESS, repr(res))
+                self.assertNotIn("verified with", res.syslog)
+
     def test_fault_after_send_sends_no_second_code(self):
         self.mgmt()
         self.emu.fault(V2_SMS, "http500", count=1)
@@ -912,6 +964,9 @@ class Language(VerifyCase):
         self.assertRc(res, PAM_SUCCESS)
         for line in self.visible(res):
             self.assertRegex(line, r"^[ -~]*$", "not printable ASCII: %r" % line)
+            text = re.sub(r"^\w+ \[|\]( -> .*)?$", "", line)
+            for part in text.split("|"):
+                self.assertLessEqual(len(part), 80, "over 80 columns: %r" % part)
         res = self.login(PW["sam"], "@code", user="sam")
         self.assertRc(res, PAM_SUCCESS)
         for line in self.visible(res):
