@@ -10,23 +10,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ga_grace.h"
+#include "ga_msg.h"
 #include "ga_secret.h"
 #include "ga_sendlog.h"
 #include "ga_state.h"
 #include "ga_text.h"
 #include "ga_validate.h"
 
-#define GA_INPUT_TRIES 3   /* invalid answers in a row before giving up */
-#define GA_PROMPT_MAX 480  /* bytes; PAM_MAX_MSG_SIZE is 512 */
-#define GA_NOTE_MAX 160
 #define GA_WAIT_MAX 300    /* seconds; cap on a server-suggested wait */
-#define GA_TOO_LONG "That answer is too long."
 
-/* Ask an ECHO_ON question, with an optional note line above it. The answer
- * is trimmed; an empty answer cancels; one longer than GA_ANSWER_MAX is
- * GA_ERR_INPUT (the caller asks again with GA_TOO_LONG). */
-static ga_status_t ask_line(const ga_flow_env_t *env, const char *note,
-                            const char *question, char **answer)
+ga_status_t ga_enroll_ask(const ga_flow_env_t *env, const char *note, const char *question,
+                          int first, char **answer)
 {
     char text[GA_PROMPT_MAX];
     ga_status_t rc;
@@ -34,6 +29,14 @@ static ga_status_t ask_line(const ga_flow_env_t *env, const char *note,
     snprintf(text, sizeof text, "%s%s%s", note ? note : "",
              note && *note ? "\n" : "", question);
     rc = ga_flow_ask(env, 1, text, answer);
+    if (rc == GA_ERR_CONV && first) {
+        ga_log(env->lg, LOG_NOTICE,
+               "user %s from %s: enrollment not started: the conversation cannot answer "
+               "questions (no terminal, or sshd password authentication instead of "
+               "keyboard-interactive); noninteractive = %s", env->user, ga_flow_rhost(env),
+               env->cfg->noninteractive == GA_NONINTERACTIVE_IGNORE ? "ignore" : "deny");
+        return GA_ERR_NONINTERACTIVE;
+    }
     if (rc == GA_ERR_CONV) {
         ga_log(env->lg, LOG_NOTICE,
                "user %s from %s: enrollment stopped: the conversation ended (client "
@@ -61,8 +64,8 @@ static ga_status_t ask_line(const ga_flow_env_t *env, const char *note,
     return GA_OK;
 }
 
-/* The one log line and message when the user gave up on a prompt. */
-static ga_status_t too_many(const ga_flow_env_t *env, const char *prompt, const char *text)
+ga_status_t ga_enroll_too_many(const ga_flow_env_t *env, const char *prompt,
+                               const char *text)
 {
     ga_log(env->lg, LOG_NOTICE, "user %s from %s: too many invalid answers at the %s prompt",
            env->user, ga_flow_rhost(env), prompt);
@@ -76,6 +79,8 @@ static int has_contact(const ga_stash_t *st)
            (st->profile.type == GA_FACTOR_EMAIL && st->profile.email[0]);
 }
 
+/* Keep a pending SMS/EMAIL enrollment for a reconnect (ga_state_file
+ * refuses any other factor: an OTP enrollment stays in the stash). */
 static void save_state(const ga_flow_env_t *env, const ga_stash_t *st)
 {
     ga_pending_t p;
@@ -125,87 +130,10 @@ static ga_status_t resume_from_state(const ga_flow_env_t *env, ga_stash_t *st)
     return GA_OK;
 }
 
-/* The factors the user may enroll: config order, offered by GenAuth,
- * enrollable in a terminal. */
-static ga_status_t offered_factors(const ga_flow_env_t *env, const ga_stash_t *st,
-                                   ga_factor_t *choices, size_t *n)
-{
-    ga_factor_list_t list;
-    ga_api_error_t err = {0};
-    ga_status_t rc;
-
-    memset(&list, 0, sizeof list);
-    *n = 0;
-    rc = env->api->list_to_enroll(env->api->ctx, st->access_token, &list, &err);
-    if (rc == GA_ERR_UNAVAIL)
-        ga_flow_log_unavail(env, "list-factors-to-enroll", &err);
-    if (rc != GA_OK)
-        return rc;
-    for (size_t i = 0; i < env->cfg->n_factors; i++) {
-        ga_factor_t f = env->cfg->factors[i];
-        for (size_t j = 0; j < list.n && ga_factor_enrollable(f); j++)
-            if (list.items[j].type == f) {
-                choices[(*n)++] = f;
-                break;
-            }
-    }
-    if (*n == 0) {
-        ga_log(env->lg, LOG_ERR,
-               "user %s: none of the configured factors can be enrolled: GenAuth "
-               "offers %zu factor type(s) to this user, none of them in `factors`",
-               env->user, list.n);
-        env->ui->error(env->ui->ctx,
-                       "No two-factor method can be set up for your account. "
-                       "Contact your administrator.");
-        return GA_ERR_CONFIG;
-    }
-    return GA_OK;
-}
-
-static ga_status_t choose_factor(const ga_flow_env_t *env, const ga_stash_t *st,
-                                 ga_factor_t *out)
-{
-    ga_factor_t choices[GA_FACTOR_MAX];
-    char menu[GA_PROMPT_MAX], *answer = NULL;
-    const char *note = "";
-    size_t n = 0, len;
-    ga_status_t rc = offered_factors(env, st, choices, &n);
-
-    if (rc != GA_OK)
-        return rc;
-    if (n == 1) {
-        *out = choices[0];
-        env->ui->info(env->ui->ctx, "Set up two-factor authentication for your account.");
-        return GA_OK;
-    }
-    len = (size_t)snprintf(menu, sizeof menu,
-                           "Set up two-factor authentication for your account.\n");
-    for (size_t i = 0; i < n && len < sizeof menu; i++)
-        len += (size_t)snprintf(menu + len, sizeof menu - len, "  %zu) %s\n", i + 1,
-                                ga_factor_label(choices[i]));
-    if (len < sizeof menu)
-        snprintf(menu + len, sizeof menu - len, "Choose 1-%zu: ", n);
-    for (int tries = 0; tries < GA_INPUT_TRIES; tries++) {
-        int idx;
-        rc = ask_line(env, note, menu, &answer);
-        if (rc == GA_ERR_INPUT) {
-            note = GA_TOO_LONG;
-            continue;
-        }
-        if (rc != GA_OK)
-            return rc;
-        idx = ga_parse_menu_choice(answer, choices, n, &note);
-        ga_free_secret(answer);
-        if (idx >= 0) {
-            *out = choices[idx];
-            return GA_OK;
-        }
-    }
-    return too_many(env, "factor menu", "Too many invalid answers.");
-}
-
-/* Ask for the phone number or email the code goes to. */
-static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_factor_t f)
+/* Ask for the phone number or email the code goes to. first: this is the
+ * first prompt of the enrollment (the menu was skipped). */
+static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_factor_t f,
+                              int first)
 {
     char question[GA_PROMPT_MAX], *answer = NULL;
     const char *note = "";
@@ -213,14 +141,15 @@ static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_facto
 
     if (f == GA_FACTOR_SMS)
         snprintf(question, sizeof question,
-                 "Mobile phone number (default %s): ",
+                 GA_T(env, "Mobile phone number (default %s): "),
                  env->cfg->phone_country_code);
     else
-        snprintf(question, sizeof question, "Email address for codes: ");
+        snprintf(question, sizeof question, "%s", GA_T(env, "Email address for codes: "));
     for (int tries = 0; tries < GA_INPUT_TRIES; tries++) {
-        ga_status_t rc = ask_line(env, note, question, &answer);
+        const char *why = NULL;
+        ga_status_t rc = ga_enroll_ask(env, note, question, first && tries == 0, &answer);
         if (rc == GA_ERR_INPUT) {
-            note = GA_TOO_LONG;
+            note = GA_T(env, "That answer is too long.");
             continue;
         }
         if (rc != GA_OK)
@@ -229,8 +158,8 @@ static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_facto
         p->type = f;
         if (f == GA_FACTOR_SMS)
             rc = ga_parse_phone(answer, env->cfg->phone_country_code, p->phone_cc,
-                                p->phone, &note);
-        else if ((rc = ga_validate_email(answer, &note)) == GA_OK)
+                                p->phone, &why);
+        else if ((rc = ga_validate_email(answer, &why)) == GA_OK)
             snprintf(p->email, sizeof p->email, "%s", answer);
         ga_free_secret(answer);
         if (rc == GA_OK) {
@@ -242,9 +171,10 @@ static ga_status_t ask_target(const ga_flow_env_t *env, ga_stash_t *st, ga_facto
             return GA_OK;
         }
         ga_wipe(p, sizeof *p);
+        note = why ? ga_tr(env->cfg->lang, why) : "";
     }
-    return too_many(env, f == GA_FACTOR_SMS ? "phone number" : "email address",
-                    "Too many invalid answers.");
+    return ga_enroll_too_many(env, f == GA_FACTOR_SMS ? "phone number" : "email address",
+                    GA_T(env, "Too many invalid answers."));
 }
 
 /* "Send a new code to X? [y/N]". GA_OK for yes; waits out `until` (seconds
@@ -255,14 +185,14 @@ static ga_status_t offer_new_code(const ga_flow_env_t *env, const ga_stash_t *st
     char note[GA_NOTE_MAX], question[GA_PROMPT_MAX], *answer = NULL;
 
     snprintf(note, sizeof note, "%s", why);
-    snprintf(question, sizeof question, "Send a new code to %s? [y/N]: ",
+    snprintf(question, sizeof question, GA_T(env, "Send a new code to %s? [y/N]: "),
              st->masked_target);
     for (int tries = 0; tries < GA_INPUT_TRIES; tries++) {
         long long left;
         int yes, no;
-        ga_status_t rc = ask_line(env, note, question, &answer);
+        ga_status_t rc = ga_enroll_ask(env, note, question, 0, &answer);
         if (rc == GA_ERR_INPUT) {
-            snprintf(note, sizeof note, "%s", GA_TOO_LONG);
+            snprintf(note, sizeof note, "%s", GA_T(env, "That answer is too long."));
             continue;
         }
         if (rc != GA_OK)
@@ -279,14 +209,14 @@ static ga_status_t offer_new_code(const ga_flow_env_t *env, const ga_stash_t *st
         if (yes && left <= 0)
             return GA_OK;
         if (yes)
-            snprintf(note, sizeof note, "Please wait %lld more seconds.", left);
+            snprintf(note, sizeof note, GA_T(env, "Please wait %lld more seconds."), left);
         else
-            snprintf(note, sizeof note, "Answer y or n.");
+            snprintf(note, sizeof note, "%s", GA_T(env, "Answer y or n."));
     }
-    return too_many(env, "new code",
+    return ga_enroll_too_many(env, "new code",
                     until > ga_flow_now(env)
-                        ? "Still too early for a new code. Log in again later."
-                        : "Too many invalid answers.");
+                        ? GA_T(env, "Still too early for a new code. Log in again later.")
+                        : GA_T(env, "Too many invalid answers."));
 }
 
 /* The per-user hourly limit, across logins (max_sends_per_hour). */
@@ -306,8 +236,12 @@ static ga_status_t reserve_send(const ga_flow_env_t *env)
     ga_log(env->lg, LOG_NOTICE,
            "user %s from %s: limit of %ld codes per hour reached; no code sent",
            env->user, ga_flow_rhost(env), env->cfg->max_sends_per_hour);
-    snprintf(msg, sizeof msg, "Too many codes were sent to you recently. Try again in %lld "
-             "minute%s.", minutes, minutes == 1 ? "" : "s");
+    if (minutes == 1)
+        snprintf(msg, sizeof msg, "%s", GA_T(env, "Too many codes were sent to you recently. "
+                                                  "Try again in 1 minute."));
+    else
+        snprintf(msg, sizeof msg, GA_T(env, "Too many codes were sent to you recently. Try "
+                                            "again in %lld minutes."), minutes);
     env->ui->error(env->ui->ctx, msg);
     return GA_ERR_MAXTRIES;
 }
@@ -327,7 +261,7 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
         if (st->sends >= env->cfg->max_sends) {
             ga_log(env->lg, LOG_NOTICE, "user %s from %s: limit of %ld codes per login reached",
                    env->user, ga_flow_rhost(env), env->cfg->max_sends);
-            env->ui->error(env->ui->ctx, "Too many codes sent. Try again later.");
+            env->ui->error(env->ui->ctx, GA_T(env, "Too many codes sent. Try again later."));
             return GA_ERR_MAXTRIES;
         }
         st->sends++;
@@ -354,8 +288,8 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
                        "statusCode %ld, apiCode %ld, message \"%s\"",
                        env->user, ga_flow_rhost(env), st->masked_target,
                        err.status_code, err.api_code, err.message);
-                snprintf(why, sizeof why, "GenAuth did not send a code: %.48s",
-                         err.message[0] ? err.message : "request refused");
+                snprintf(why, sizeof why, GA_T(env, "GenAuth did not send a code: %.48s"),
+                         err.message[0] ? err.message : GA_T(env, "request refused"));
                 env->ui->error(env->ui->ctx, why);
             }
             return rc;
@@ -367,8 +301,8 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
                "user %s from %s: GenAuth throttled the code to %s (statusCode %ld); "
                "asked the user to wait %lds", env->user, ga_flow_rhost(env),
                st->masked_target, err.status_code, wait);
-        snprintf(why, sizeof why, "GenAuth sends one code per minute. Wait %ld seconds.",
-                 wait);
+        snprintf(why, sizeof why,
+                 GA_T(env, "GenAuth sends one code per minute. Wait %ld seconds."), wait);
         rc = offer_new_code(env, st, why, ga_flow_now(env) + wait);
         if (rc != GA_OK)
             return rc;
@@ -387,9 +321,10 @@ static ga_status_t bound(const ga_flow_env_t *env, ga_stash_t *st)
     forget_token(env, st);
     ga_log(env->lg, LOG_INFO, "user %s from %s: %s factor bound (%s)", env->user,
            ga_flow_rhost(env), ga_factor_name(st->profile.type), st->masked_target);
-    snprintf(msg, sizeof msg, "Two-factor authentication is set up: %s %s.",
-             ga_factor_short(st->profile.type), st->masked_target);
+    snprintf(msg, sizeof msg, GA_T(env, "Two-factor authentication is set up: %s %s."),
+             ga_tr(env->cfg->lang, ga_factor_short(st->profile.type)), st->masked_target);
     env->ui->info(env->ui->ctx, msg);
+    ga_enroll_done(env);
     return GA_OK;
 }
 
@@ -404,11 +339,15 @@ static ga_status_t wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *no
            st->attempts, env->cfg->max_attempts);
     if (left <= 0) {
         forget_token(env, st);
-        env->ui->error(env->ui->ctx, "Too many wrong codes. Log in again to get a new code.");
+        env->ui->error(env->ui->ctx,
+                       GA_T(env, "Too many wrong codes. Log in again to get a new code."));
         return GA_ERR_MAXTRIES;
     }
     save_state(env, st);
-    snprintf(note, GA_NOTE_MAX, "Wrong code. %ld %s left.", left, left == 1 ? "try" : "tries");
+    if (left == 1)
+        snprintf(note, GA_NOTE_MAX, "%s", GA_T(env, "Wrong code. 1 try left."));
+    else
+        snprintf(note, GA_NOTE_MAX, GA_T(env, "Wrong code. %ld tries left."), left);
     return GA_OK;
 }
 
@@ -420,20 +359,21 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
     const char *reason = NULL;
     int invalid = 0;
 
-    snprintf(question, sizeof question, "Code sent to %s. Enter code: ", st->masked_target);
+    snprintf(question, sizeof question, GA_T(env, "Code sent to %s. Enter code: "),
+             st->masked_target);
     while (!token_expired(env, st)) {
         ga_api_error_t err = {0};
-        ga_status_t rc = ask_line(env, note, question, &code);
+        ga_status_t rc = ga_enroll_ask(env, note, question, 0, &code);
         if (rc == GA_ERR_INPUT)
-            reason = GA_TOO_LONG;
+            reason = GA_N_("That answer is too long.");
         else if (rc != GA_OK)
             return rc;
         if (rc == GA_ERR_INPUT || ga_validate_code(code, &reason) != GA_OK) {
             ga_free_secret(code);
             code = NULL;
             if (++invalid >= GA_INPUT_TRIES)
-                return too_many(env, "code", "Too many invalid answers.");
-            snprintf(note, sizeof note, "%s", reason);
+                return ga_enroll_too_many(env, "code", GA_T(env, "Too many invalid answers."));
+            snprintf(note, sizeof note, "%s", ga_tr(env->cfg->lang, reason));
             continue;
         }
         if (token_expired(env, st)) {
@@ -461,10 +401,10 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
                    "apiCode %ld, message \"%s\"", env->user, ga_flow_rhost(env),
                    err.status_code, err.api_code, err.message);
         if (rc == GA_ERR_THROTTLED)
-            env->ui->error(env->ui->ctx, "GenAuth is busy. Try again in a minute.");
+            env->ui->error(env->ui->ctx, GA_T(env, "GenAuth is busy. Try again in a minute."));
         else if (rc == GA_ERR_REJECTED)
-            env->ui->error(env->ui->ctx, "GenAuth did not accept the code. Contact your "
-                                         "administrator if this persists.");
+            env->ui->error(env->ui->ctx, GA_T(env, "GenAuth did not accept the code. Contact "
+                                                   "your administrator if this persists."));
         return rc;
     }
     ga_log(env->lg, LOG_INFO, "user %s from %s: the %s enrollment code expired",
@@ -473,10 +413,21 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
     return GA_ERR_EXPIRED;
 }
 
+void ga_enroll_done(const ga_flow_env_t *env)
+{
+    if (ga_grace_reset(env->cfg, env->user, env->lg) != GA_OK)
+        ga_log(env->lg, LOG_WARNING,
+               "user %s: enrolled, but the postponement count in %s could not be reset",
+               env->user, env->cfg->state_dir);
+}
+
 ga_status_t ga_enroll_run(const ga_flow_env_t *env, ga_stash_t *st)
 {
     ga_status_t rc = GA_OK;
+    int first = 1; /* no prompt yet, nothing sent */
 
+    if (st->enrollment_token && st->profile.type == GA_FACTOR_OTP)
+        return ga_enroll_otp(env, st);
     if (!st->enrollment_token) {
         rc = resume_from_state(env, st);
         if (rc != GA_OK && rc != GA_ERR_NOT_FOUND)
@@ -485,22 +436,32 @@ ga_status_t ga_enroll_run(const ga_flow_env_t *env, ga_stash_t *st)
     for (int round = 0; round <= env->cfg->max_sends; round++) {
         if (!st->enrollment_token) {
             ga_factor_t f = GA_FACTOR_UNKNOWN;
-            if (!has_contact(st) &&
-                ((rc = choose_factor(env, st, &f)) != GA_OK || (rc = ask_target(env, st, f)) != GA_OK))
-                return rc;
+            int asked = 0;
+
+            if (!has_contact(st)) {
+                rc = ga_enroll_choose(env, st, first && !st->sent_at, &f, &asked);
+                if (rc == GA_OK && f == GA_FACTOR_OTP)
+                    return ga_enroll_otp(env, st);
+                if (rc == GA_OK)
+                    rc = ask_target(env, st, f, first && !asked && !st->sent_at);
+                if (rc != GA_OK)
+                    return rc;
+            }
             if ((rc = send_code(env, st)) != GA_OK)
                 return rc;
         }
+        first = 0;
         if (env->step == GA_STEP_REQUEST)
             return GA_IGNORE;
         rc = ask_and_bind(env, st);
         if (rc != GA_ERR_EXPIRED)
             return rc;
         if (!has_contact(st)) {
-            env->ui->info(env->ui->ctx, "The code has expired. Please set up again.");
+            env->ui->info(env->ui->ctx,
+                          GA_T(env, "The code has expired. Please set up again."));
             continue;
         }
-        if ((rc = offer_new_code(env, st, "The code has expired.", 0)) != GA_OK)
+        if ((rc = offer_new_code(env, st, GA_T(env, "The code has expired."), 0)) != GA_OK)
             return rc;
     }
     return GA_ERR_MAXTRIES;

@@ -5,17 +5,66 @@
 
 #include "ga_flow.h"
 
+#define GA_INPUT_TRIES 3   /* invalid answers in a row before giving up */
+#define GA_PROMPT_MAX 480  /* bytes; PAM_MAX_MSG_SIZE is 512 */
+#define GA_NOTE_MAX 160    /* bytes of a note shown above a question */
+
 /* Steps 3-4 of ga_flow.h for a signed-in user without a factor (or with a
  * pending code in the stash): choose a factor, ask for the phone/email, send
  * the code, ask for it and bind it. Honours env->step (request: stop after
- * the send with GA_IGNORE; bind: start at the code prompt). */
+ * the send with GA_IGNORE; bind: start at the code prompt). A pending OTP
+ * enrollment in the stash goes to ga_enroll_otp. Besides ga_flow_run's
+ * results: GA_POSTPONED (the user answered `later`), GA_ERR_NONINTERACTIVE
+ * (the first prompt, before anything was sent, failed). */
 ga_status_t ga_enroll_run(const ga_flow_env_t *env, ga_stash_t *st);
 
-/* Enroll an authenticator app (OTP) for a signed-in user: POST
- * /api/v3/send-enroll-factor-request {factorType OTP}, show the QR code
- * (cfg->qr), the secret in groups, issuer, account and recovery code, ask
- * for the current code and POST /api/v3/enroll-factor. In ga_enroll_otp.c. */
+/* The factor menu (ga_enroll_menu.c): GET /api/v3/list-factors-to-enroll,
+ * the factors of cfg->factors that GenAuth offers, and `later` when
+ * ga_grace_check offers it. The menu is skipped (*asked 0) only for a
+ * single SMS or EMAIL choice without grace. first: the menu is the first
+ * prompt of the enrollment (a conversation error is then
+ * GA_ERR_NONINTERACTIVE). Returns GA_OK with *out, GA_POSTPONED (recorded
+ * with ga_grace_use), GA_ERR_CONFIG (nothing in common), GA_ERR_MAXTRIES,
+ * GA_ERR_CANCELLED, GA_ERR_CONV, GA_ERR_NONINTERACTIVE, API errors. */
+ga_status_t ga_enroll_choose(const ga_flow_env_t *env, const ga_stash_t *st, int first,
+                             ga_factor_t *out, int *asked);
+
+/* Enroll an authenticator app (OTP) for a signed-in user (ga_enroll_otp.c):
+ * POST /api/v3/send-enroll-factor-request {factorType OTP, profile {}},
+ * check otpData.qrCodeUri (ga_otpauth_parse), show the QR code (cfg->qr),
+ * the secret in groups of four, issuer, account and recovery code
+ * (ga_ui_show), ask for the current code (ECHO_ON, otpauth digits) and
+ * POST /api/v3/enroll-factor {OTP, enrollmentToken, {passCode}}.
+ * Wrong code: asked again up to cfg->max_attempts. Expired token: offers a
+ * new QR code (a new secret), bounded with SMS/EMAIL codes by
+ * cfg->max_sends per login; not counted in max_sends_per_hour (no message
+ * is sent). The pending enrollment (token, digits) is kept only in st,
+ * never in state_dir; the secret, URI, recovery code and QR drawing are
+ * wiped once shown. env->step: request = send and show, then GA_IGNORE;
+ * bind = resume at the code prompt (a new QR code when it expired); both =
+ * everything. Returns GA_OK (bound; grace reset), GA_IGNORE, GA_ERR_UNAVAIL
+ * (also for a bad otpauth URI: nothing shown), GA_ERR_MAXTRIES,
+ * GA_ERR_CANCELLED, GA_ERR_CONV, GA_ERR_REJECTED, GA_ERR_THROTTLED,
+ * GA_ERR_NOMEM. */
 ga_status_t ga_enroll_otp(const ga_flow_env_t *env, ga_stash_t *st);
+
+/* Ask an ECHO_ON question with an optional note line above it. The answer
+ * is trimmed; an empty answer cancels (GA_ERR_CANCELLED, logged); one
+ * longer than GA_ANSWER_MAX is GA_ERR_INPUT (ask again). A conversation
+ * error is GA_ERR_CONV (logged), or GA_ERR_NONINTERACTIVE (logged) when
+ * `first` says nothing was asked or sent in this enrollment yet. On GA_OK
+ * *answer is a new string: the caller wipes and frees it. */
+ga_status_t ga_enroll_ask(const ga_flow_env_t *env, const char *note, const char *question,
+                          int first, char **answer);
+
+/* The one log line (naming the prompt) and error message `text` when the
+ * user gave up on a prompt. Returns GA_ERR_MAXTRIES. */
+ga_status_t ga_enroll_too_many(const ga_flow_env_t *env, const char *prompt,
+                               const char *text);
+
+/* After a factor was bound: forget the user's postponements
+ * (ga_grace_reset; a failure is logged, not fatal). */
+void ga_enroll_done(const ga_flow_env_t *env);
 
 /* The flow's clock, in seconds since the epoch. */
 long long ga_flow_now(const ga_flow_env_t *env);

@@ -5,16 +5,18 @@
 
 #include <strings.h>
 
+#include "ga_msg.h"
+
 static const struct {
     const char *name;
     const char *label;
     const char *shortname;
 } factors[GA_FACTOR_MAX] = {
-    [GA_FACTOR_UNKNOWN] = {"UNKNOWN", "unknown", "unknown"},
-    [GA_FACTOR_SMS] = {"SMS", "SMS (text message to your phone)", "SMS"},
-    [GA_FACTOR_EMAIL] = {"EMAIL", "Email", "email"},
-    [GA_FACTOR_OTP] = {"OTP", "Authenticator app (OTP)", "authenticator app"},
-    [GA_FACTOR_FACE] = {"FACE", "Face", "face"},
+    [GA_FACTOR_UNKNOWN] = {"UNKNOWN", GA_N_("unknown"), GA_N_("unknown")},
+    [GA_FACTOR_SMS] = {"SMS", GA_N_("SMS (text message to your phone)"), GA_N_("SMS")},
+    [GA_FACTOR_EMAIL] = {"EMAIL", GA_N_("Email"), GA_N_("email")},
+    [GA_FACTOR_OTP] = {"OTP", GA_N_("Authenticator app (TOTP)"), GA_N_("authenticator app")},
+    [GA_FACTOR_FACE] = {"FACE", GA_N_("Face"), GA_N_("face")},
 };
 
 const char *ga_factor_name(ga_factor_t f)
@@ -49,6 +51,11 @@ ga_factor_t ga_factor_from_name(const char *name)
 }
 
 int ga_factor_enrollable(ga_factor_t f)
+{
+    return f == GA_FACTOR_SMS || f == GA_FACTOR_EMAIL || f == GA_FACTOR_OTP;
+}
+
+int ga_factor_sends_code(ga_factor_t f)
 {
     return f == GA_FACTOR_SMS || f == GA_FACTOR_EMAIL;
 }

@@ -30,18 +30,26 @@ typedef struct ga_profile {
 /* The API name ("SMS", "EMAIL", "OTP", "FACE"); "UNKNOWN" otherwise. Never NULL. */
 const char *ga_factor_name(ga_factor_t f);
 
-/* A name the user can read in a menu ("SMS (text message)", "Email", ...). */
+/* A name the user can read in a menu ("SMS (text message to your phone)",
+ * "Email", "Authenticator app (TOTP)"): the en-US msgid, marked GA_N_;
+ * translate with ga_tr() where shown. */
 const char *ga_factor_label(ga_factor_t f);
 
-/* A short name for sentences ("SMS", "email", "authenticator app"). */
+/* A short name for sentences ("SMS", "email", "authenticator app"): the
+ * en-US msgid, marked GA_N_; translate with ga_tr() where shown. */
 const char *ga_factor_short(ga_factor_t f);
 
 /* Parse an API factor name, case-insensitively, exact length.
  * Returns GA_FACTOR_UNKNOWN for NULL or anything else. */
 ga_factor_t ga_factor_from_name(const char *name);
 
-/* Non-zero if this module can enroll the factor in a terminal in this
- * version (SMS, EMAIL). FACE never; OTP comes later. */
+/* Non-zero if this module can enroll the factor in a terminal: SMS, EMAIL
+ * and OTP (authenticator app, QR code). FACE never (it needs a photo). */
 int ga_factor_enrollable(ga_factor_t f);
+
+/* Non-zero if enrolling the factor sends a code to a contact (SMS, EMAIL):
+ * the only pending enrollments kept in state_dir (an OTP one holds a
+ * secret and stays in the PAM handle). */
+int ga_factor_sends_code(ga_factor_t f);
 
 #endif

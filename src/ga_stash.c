@@ -29,6 +29,7 @@ void ga_stash_drop_token(ga_stash_t *s)
     ga_free_secret(s->enrollment_token);
     s->enrollment_token = NULL;
     s->attempts = 0;
+    s->otp_digits = 0;
 }
 
 void ga_stash_free(ga_stash_t *s)

@@ -4,6 +4,11 @@
  * The request step (or a first run) stores the enrollmentToken and what is
  * needed to bind it; the bind step (or a second run) takes it from there, so
  * a second run in the same handle never sends a second code.
+ *
+ * A pending OTP (authenticator app) enrollment lives only here, never in
+ * state_dir: profile.type GA_FACTOR_OTP, enrollment_token and otp_digits.
+ * The OTP secret, URI, recovery code and QR drawing are not kept at all:
+ * they are shown once and wiped (ga_enroll_otp.c).
  */
 #ifndef GA_STASH_H
 #define GA_STASH_H
@@ -29,13 +34,15 @@ typedef struct ga_stash {
     char *enrollment_token;            /* secret */
     long long sent_at;                 /* seconds since the epoch, 0 = never */
     int attempts;                      /* wrong codes for this token */
-    int sends;                         /* codes sent in this login */
+    int sends;                         /* codes (or OTP QR codes) sent in this login */
+    int otp_digits;                    /* pending OTP: digits of a code (6 or 8), 0 = none */
 } ga_stash_t;
 
 /* New empty stash for user (copied). NULL on allocation failure. */
 ga_stash_t *ga_stash_new(const char *user);
 
-/* Forget the pending enrollmentToken (wiped) and reset attempts. */
+/* Forget the pending enrollmentToken (wiped), reset attempts and the
+ * pending OTP details. */
 void ga_stash_drop_token(ga_stash_t *s);
 
 /* Wipe every secret and contact datum and free. NULL is accepted. */

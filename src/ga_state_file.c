@@ -53,7 +53,7 @@ int ga_state_file_valid(const ga_pending_t *p)
     size_t masked_len = strnlen(p->masked_target, GA_MASKED_MAX);
     const char *tok = p->enrollment_token;
 
-    return ga_factor_enrollable(p->type) && tok &&
+    return ga_factor_sends_code(p->type) && tok &&
            text_ok(tok, strnlen(tok, GA_TOKEN_MAX + 1), GA_TOKEN_MAX, 0) &&
            masked_len < GA_MASKED_MAX &&
            text_ok(p->masked_target, masked_len, GA_MASKED_MAX - 1, 1) &&
@@ -178,7 +178,7 @@ static const char *check_fields(json_object *obj, const char *user,
         get_int(obj, "attempts", &f->attempts) < 0)
         return "has missing, extra or mistyped fields";
     f->type = ga_factor_from_name(s);
-    if (!ga_factor_enrollable(f->type) || strcmp(s, ga_factor_name(f->type)) != 0)
+    if (!ga_factor_sends_code(f->type) || strcmp(s, ga_factor_name(f->type)) != 0)
         return "has an unknown factor type";
     if (!text_ok(f->token, f->token_len, GA_TOKEN_MAX, 0))
         return "has a bad token";

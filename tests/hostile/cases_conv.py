@@ -22,6 +22,7 @@ PAD = " " * 4000  # an answer of 4 KiB that trims to something valid
 BEFORE_SEND = [SIGNIN, LIST, TO_ENROLL]
 CANCELLED = "enrollment cancelled by the user"
 NO_TERMINAL = "enrollment stopped"
+NONINTERACTIVE = "enrollment not started"
 UTF8_USER = [{"username": "uma", "password": "p\u00e4ssw\u00f6rd-\u00fc", "factors": []}]
 
 
@@ -113,10 +114,10 @@ CASES = [
     # ---- menu ----
     case(id="conv-menu-empty", cat="conv", what="menu: empty answer cancels",
          answers=[PW, "@empty"], expect=PAM_AUTH_ERR, calls=BEFORE_SEND, log=CANCELLED),
-    case(id="conv-menu-null", cat="conv", what="menu: NULL answer",
-         answers=[PW, "@null"], expect=PAM_CONV_ERR, calls=BEFORE_SEND, log=NO_TERMINAL),
-    case(id="conv-menu-conv-err", cat="conv", what="menu: conversation error",
-         answers=[PW, "@conv-err"], expect=PAM_CONV_ERR, calls=BEFORE_SEND, log=NO_TERMINAL),
+    case(id="conv-menu-null", cat="conv", what="menu: NULL answer is non-interactive (deny)",
+         answers=[PW, "@null"], expect=PAM_AUTH_ERR, calls=BEFORE_SEND, log=NONINTERACTIVE),
+    case(id="conv-menu-conv-err", cat="conv", what="menu: conversation error is non-interactive (deny)",
+         answers=[PW, "@conv-err"], expect=PAM_AUTH_ERR, calls=BEFORE_SEND, log=NONINTERACTIVE),
     case(id="conv-menu-nul-first", cat="conv", what="menu: NUL first (an empty answer)",
          answers=[PW, raw(b"\x001")], expect=PAM_AUTH_ERR, calls=BEFORE_SEND, log=CANCELLED),
     case(id="conv-menu-padded", cat="conv",

@@ -310,9 +310,11 @@ class Enrollment(PamCase):
         self.assertNotIn("x-real-ip", self.calls(SIGNIN)[0]["headers"])
 
     def test_conversation_error_at_menu_sends_nothing(self):
+        # the first ECHO_ON prompt: non-interactive, denied by default
         res = self.login("alice-pw", "@conv-err")
-        self.assertRc(res, PAM_CONV_ERR)
+        self.assertRc(res, PAM_AUTH_ERR)
         self.assertEqual(self.calls(SEND), [])
+        self.assertIn("enrollment not started", res.syslog)
         self.assertIn("keyboard-interactive", res.syslog)
 
     def test_empty_answer_cancels(self):
@@ -321,8 +323,9 @@ class Enrollment(PamCase):
         self.assertEqual(self.calls(SEND), [])
 
     def test_null_answer_is_conversation_error(self):
+        # at the first prompt (the menu) that means non-interactive
         res = self.login("alice-pw", "@null")
-        self.assertRc(res, PAM_CONV_ERR)
+        self.assertRc(res, PAM_AUTH_ERR)
         self.assertEqual(self.calls(SEND), [])
 
     def test_request_headers_and_client_ip(self):

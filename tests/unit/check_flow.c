@@ -180,6 +180,23 @@ static ga_status_t api_enroll(void *ctx, const char *tok, ga_factor_t type, cons
     return rc;
 }
 
+/* OTP enrollment: a fixed, valid otpauth URI (check_enroll_otp covers the rest) */
+static ga_status_t api_send_otp(void *ctx, const char *tok, char **et, ga_otp_data_t *otp,
+                                ga_api_error_t *err)
+{
+    fake_api_t *a = ctx;
+    ga_status_t rc = next_rc(a->send, &a->n_send);
+
+    ck_assert_str_eq(tok, "at-123");
+    fill_err(err, rc, -1);
+    if (rc != GA_OK)
+        return rc;
+    *et = strdup("et-otp");
+    otp->qr_uri = strdup("otpauth://totp/GenAuth:alice?secret=JBSWY3DPEHPK3PXP"
+                         "&issuer=GenAuth");
+    return GA_OK;
+}
+
 /* ---- fixture ---------------------------------------------------------------- */
 
 static char state_dir[64];
@@ -193,6 +210,7 @@ static ga_api_ops_t api = {.ctx = &api_data,
                            .list_enrolled = api_enrolled,
                            .list_to_enroll = api_to_enroll,
                            .send_enroll = api_send,
+                           .send_enroll_otp = api_send_otp,
                            .enroll = api_enroll};
 
 static void log_sink(void *ctx, int prio, const char *line)
@@ -598,11 +616,53 @@ END_TEST
 
 START_TEST(conversation_error_before_send_sends_nothing)
 {
+    /* the phone prompt is the first ECHO_ON prompt (menu skipped): a
+     * client that cannot answer it is non-interactive */
     ga_stash_t *st = ga_stash_new("alice");
     answers(2, "pw", NULL);
-    ck_assert_int_eq(run(st), GA_ERR_CONV);
+    ck_assert_int_eq(run(st), GA_ERR_NONINTERACTIVE);
     ck_assert_int_eq(api_data.n_send, 0);
+    ck_assert_ptr_nonnull(strstr(logbuf, "enrollment not started"));
     ck_assert_ptr_nonnull(strstr(logbuf, "keyboard-interactive"));
+    ck_assert_ptr_nonnull(strstr(logbuf, "noninteractive = deny"));
+    ga_stash_free(st);
+}
+END_TEST
+
+START_TEST(noninteractive_at_the_menu)
+{
+    ga_stash_t *st = ga_stash_new("alice");
+    api_data.offer[1] = GA_FACTOR_EMAIL;
+    api_data.n_offer = 2;
+    cfg.noninteractive = GA_NONINTERACTIVE_IGNORE;
+    answers(2, "pw", NULL);
+    ck_assert_int_eq(run(st), GA_ERR_NONINTERACTIVE);
+    ck_assert_int_eq(ui_data.echo[1], 1);
+    ck_assert_ptr_nonnull(strstr(ui_data.prompts[1], "Choose 1-2: "));
+    ck_assert_ptr_nonnull(strstr(logbuf, "noninteractive = ignore"));
+    ck_assert_int_eq(api_data.n_send, 0);
+    ga_stash_free(st);
+}
+END_TEST
+
+START_TEST(conversation_error_after_the_first_prompt_stays_conv)
+{
+    ga_stash_t *st = ga_stash_new("alice");
+    api_data.offer[1] = GA_FACTOR_EMAIL;
+    api_data.n_offer = 2;
+    answers(3, "pw", "1", NULL); /* menu answered, phone prompt fails */
+    ck_assert_int_eq(run(st), GA_ERR_CONV);
+    ck_assert_ptr_nonnull(strstr(logbuf, "enrollment stopped"));
+    ck_assert_ptr_null(strstr(logbuf, "enrollment not started"));
+    ga_stash_free(st);
+    st = ga_stash_new("alice");
+    answers(3, "pw", "x", NULL); /* an invalid answer, then the re-asked menu fails */
+    ck_assert_int_eq(run(st), GA_ERR_CONV);
+    ga_stash_free(st);
+    st = ga_stash_new("alice");
+    answers(3, "pw", "18812345678", NULL); /* after the send */
+    api_data.n_offer = 1;
+    ck_assert_int_eq(run(st), GA_ERR_CONV);
     ga_stash_free(st);
 }
 END_TEST
@@ -687,6 +747,30 @@ START_TEST(request_then_bind_steps)
     ck_assert_int_eq(run_step(st, GA_STEP_BIND, NULL), GA_OK);
     ck_assert_int_eq(api_data.n_signin, 1);
     ck_assert_int_eq(api_data.n_send, 1);
+    ga_stash_free(st);
+}
+END_TEST
+
+START_TEST(otp_request_then_bind_steps)
+{
+    ga_stash_t *st = ga_stash_new("alice");
+    cfg.factors[2] = GA_FACTOR_OTP;
+    cfg.n_factors = 3;
+    cfg.qr = GA_QR_OFF;
+    api_data.offer[1] = GA_FACTOR_OTP;
+    api_data.n_offer = 2;
+    answers(2, "pw", "2");
+    ck_assert_int_eq(run_step(st, GA_STEP_REQUEST, NULL), GA_IGNORE);
+    ck_assert_int_eq(st->state, GA_STASH_PENDING);
+    ck_assert_ptr_nonnull(strstr(ui_data.infos, "JBSW Y3DP EHPK 3PXP"));
+    ck_assert(!pending_file_exists()); /* never on disk */
+    answers(1, "123456");
+    ck_assert_int_eq(run_step(st, GA_STEP_BIND, NULL), GA_OK);
+    ck_assert_int_eq(api_data.n_signin, 1);
+    ck_assert_int_eq(api_data.n_send, 1);
+    ck_assert_str_eq(api_data.last_token, "et-otp");
+    ck_assert_str_eq(ui_data.prompts[2], "Enter the 6-digit code from your authenticator app: ");
+    ck_assert_ptr_null(strstr(logbuf, "JBSW"));
     ga_stash_free(st);
 }
 END_TEST
@@ -809,12 +893,15 @@ int main(void)
     tcase_add_test(tc, send_limit_per_login);
     tcase_add_test(tc, rejected_send_shows_sanitised_reason);
     tcase_add_test(tc, conversation_error_before_send_sends_nothing);
+    tcase_add_test(tc, noninteractive_at_the_menu);
+    tcase_add_test(tc, conversation_error_after_the_first_prompt_stays_conv);
     tcase_add_test(tc, empty_answer_cancels);
     tcase_add_test(tc, empty_password_cancels);
     tcase_add_test(tc, oversized_answers_are_rejected_not_truncated);
     tcase_add_test(tc, second_run_in_handle_never_sends_again);
     tcase_add_test(tc, failures_are_not_replayed_by_step_both);
     tcase_add_test(tc, request_then_bind_steps);
+    tcase_add_test(tc, otp_request_then_bind_steps);
     tcase_add_test(tc, bind_replays_request_failure);
     tcase_add_test(tc, bind_without_request_is_config_error);
     tcase_add_test(tc, resume_after_reconnect_from_state_file);
