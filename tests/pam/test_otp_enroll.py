@@ -9,7 +9,7 @@ import re
 import sys
 
 from pamlib import (HERE, PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL, PAM_IGNORE, PAM_MAXTRIES,
-                    PAM_PERM_DENIED, PAM_SUCCESS, ConvCase, main)
+                    PAM_PERM_DENIED, PAM_SUCCESS, ConvCase, emulator_secrets, main)
 
 sys.path.insert(0, HERE)
 import totp_answer  # noqa: E402
@@ -110,6 +110,7 @@ class OtpEnrollment(ConvCase):
         for m in re.finditer(r"\n  ([0-9a-f]{4}(?:-[0-9a-f]{4})+)\n", res.shown):
             secrets.append(m.group(1))
         secrets += answers(res)[1:]  # the codes (the first answer is the menu choice)
+        secrets += sorted(emulator_secrets(self.emu))
         for r in self.emu.requests():
             auth = r["headers"].get("authorization", "")
             if auth.startswith("Bearer "):
