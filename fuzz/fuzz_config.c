@@ -174,7 +174,7 @@ static int format_ok(const char *f)
 
 static void check_loaded(const ga_config_t *c)
 {
-    static const char *const langs[] = {"en-US", "zh-CN", "zh-TW", "ja-JP", NULL};
+    static const char *const langs[] = {"en-US", "zh-CN", NULL};
     static const char *const prefixes[] = {"x-authing-", "x-genauth-", NULL};
     size_t hlen;
     char *id;

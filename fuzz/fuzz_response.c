@@ -13,7 +13,9 @@
  * a known status, a reason for every GA_ERR_UNAVAIL, GA_OK only for
  * statusCode 200 in a 2xx HTTP answer, err->message printable,
  * terminated and masked (no 5 digits in a row), tokens present exactly when promised and made of
- * printable ASCII without spaces, factor lists within bounds.
+ * printable ASCII without spaces, factor lists within bounds with masked
+ * targets, and the trigger data of a 1635/1636 signin answer well-formed
+ * (oracles in fuzz_resp.h).
  */
 #include "config.h"
 
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "fuzz_resp.h"
 #include "ga_factor.h"
 #include "ga_response.h"
 #include "ga_secret.h"
@@ -37,44 +40,6 @@ static const long retry_afters[] = {-1, 0, 1, 60, 3600, LONG_MAX, -5, 86400};
 static const char *volatile sink;
 static volatile size_t sink_n;
 
-/* A token as the header promises: 1..GA_TOKEN_MAX bytes of printable ASCII
- * without spaces. */
-static int token_ok(const char *t)
-{
-    size_t n = strnlen(t, GA_TOKEN_MAX + 1);
-
-    if (n == 0 || n > GA_TOKEN_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)t[i] <= 0x20 || (unsigned char)t[i] >= 0x7f)
-            return 0;
-    return 1;
-}
-
-/* What every parser promises about err. */
-static void check_err(ga_status_t st, const ga_api_error_t *err, long http_status)
-{
-    FUZZ_EXPECT((unsigned)st < GA_STATUS_MAX);
-    FUZZ_EXPECT((unsigned)err->reason < GA_REASON_MAX);
-    FUZZ_EXPECT(err->http_status == http_status);
-    FUZZ_EXPECT(fuzz_cstr_ok(err->message, sizeof err->message));
-    /* the message is masked (ga_sanitize_message): never 5 digits in a row */
-    for (size_t i = 0, row = 0; err->message[i]; i++) {
-        row = (err->message[i] >= '0' && err->message[i] <= '9') ? row + 1 : 0;
-        FUZZ_EXPECT(row < 5);
-    }
-    FUZZ_EXPECT(err->retry_after_s >= -1);
-    if (st == GA_ERR_UNAVAIL)
-        FUZZ_EXPECT(err->reason != GA_REASON_NONE);
-    /* success only from statusCode 200 in a 2xx HTTP answer */
-    if (st == GA_OK)
-        FUZZ_EXPECT(err->status_code == 200 && http_status >= 200 && http_status <= 299);
-    /* statusCode is 0 (no envelope) or an HTTP-like 3-digit code */
-    FUZZ_EXPECT(err->status_code == 0 || (err->status_code >= 100 && err->status_code <= 999));
-    if (err->status_code >= 500)
-        FUZZ_EXPECT(st == GA_ERR_UNAVAIL && err->reason == GA_REASON_SERVER);
-}
-
 static void run_signin(const char *body, size_t len, long http)
 {
     ga_signin_t out;
@@ -83,21 +48,23 @@ static void run_signin(const char *body, size_t len, long http)
 
     memset(&out, 0xa5, sizeof out); /* the parser must initialise it */
     st = ga_parse_signin(body, len, http, &out, &err);
-    check_err(st, &err, http);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (st == GA_OK) {
-        FUZZ_EXPECT(out.access_token && token_ok(out.access_token));
+        FUZZ_EXPECT(out.access_token && fuzz_token_ok(out.access_token, GA_TOKEN_MAX));
         FUZZ_EXPECT(out.expires_in >= -1);
     } else {
         FUZZ_EXPECT(!out.access_token);
     }
-    if (st == GA_ENROLLED && out.mfa_token)
-        FUZZ_EXPECT(token_ok(out.mfa_token));
+    if (st == GA_ENROLLED)
+        fuzz_check_trigger(&out.mfa, 0);
     if (st != GA_OK && st != GA_ENROLLED)
-        FUZZ_EXPECT(!out.mfa_token && out.expires_in == -1);
+        FUZZ_EXPECT(!out.mfa.mfa_token && out.expires_in == -1);
+    if (st == GA_OK)
+        FUZZ_EXPECT(!out.mfa.mfa_token && !out.mfa.otp && !out.mfa.sms && !out.mfa.email);
     sink = out.access_token;
-    sink = out.mfa_token;
+    sink = out.mfa.mfa_token;
     ga_signin_clear(&out);
-    FUZZ_EXPECT(!out.access_token && !out.mfa_token);
+    FUZZ_EXPECT(!out.access_token && !out.mfa.mfa_token);
 }
 
 static void run_list(const char *body, size_t len, long http)
@@ -108,7 +75,7 @@ static void run_list(const char *body, size_t len, long http)
 
     memset(&out, 0xa5, sizeof out);
     st = ga_parse_factor_list(body, len, http, &out, &err);
-    check_err(st, &err, http);
+    fuzz_check_err(st, &err, http, 0, body, len);
     FUZZ_EXPECT(st == GA_OK || st == GA_ERR_UNAVAIL || st == GA_ERR_NOMEM);
     FUZZ_EXPECT(out.n <= GA_FACTOR_LIST_MAX);
     if (st != GA_OK)
@@ -121,6 +88,7 @@ static void run_list(const char *body, size_t len, long http)
         FUZZ_EXPECT(fuzz_cstr_ok(e->type_name, sizeof e->type_name));
         FUZZ_EXPECT(e->type_name[0] != '\0' && !strchr(e->type_name, ' '));
         FUZZ_EXPECT(e->type == ga_factor_from_name(e->type_name));
+        fuzz_check_target(e);
         sink_n += strlen(e->type_name);
     }
     sink_n += out.n;
@@ -133,9 +101,9 @@ static void run_send(const char *body, size_t len, long http, long retry)
     ga_status_t st;
 
     st = ga_parse_send_enroll(body, len, http, retry, &token, &err);
-    check_err(st, &err, http);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (st == GA_OK)
-        FUZZ_EXPECT(token && token_ok(token));
+        FUZZ_EXPECT(token && fuzz_token_ok(token, GA_TOKEN_MAX));
     else
         FUZZ_EXPECT(!token);
     if (err.status_code == 429 || err.status_code == 422)
@@ -150,7 +118,7 @@ static void run_enroll(const char *body, size_t len, long http, long retry)
     ga_status_t st;
 
     st = ga_parse_enroll_factor(body, len, http, retry, &err);
-    check_err(st, &err, http);
+    fuzz_check_err(st, &err, http, 0, body, len);
     if (err.status_code == 200 && http >= 200 && http <= 299)
         FUZZ_EXPECT(st == GA_OK);
     if (err.status_code == 410)

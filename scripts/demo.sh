@@ -5,7 +5,8 @@
 # appear on screen as "[emulator outbox]" lines.
 #
 #   scripts/demo.sh            log in as "demo" (no factor yet: enrollment)
-#   scripts/demo.sh carol      another demo user (see the list printed)
+#   scripts/demo.sh frank      has an authenticator app: asked for its code
+#   scripts/demo.sh erin       has SMS: a code is sent (Management API flow)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
@@ -40,13 +41,14 @@ cat > "$W/users.json" <<'EOT'
  {"username": "demo",  "password": "demo-password",  "factors": []},
  {"username": "carol", "password": "carol-password", "factors": []},
  {"username": "erin",  "password": "erin-password",
-  "factors": [{"factorType": "SMS", "profile": {"phoneNumber": "13900001111", "phoneCountryCode": "+86"}}]}
+  "factors": [{"factorType": "SMS", "profile": {"phoneNumber": "13900001111", "phoneCountryCode": "+86"}}]},
+ {"username": "frank", "password": "frank-password", "factors": [{"factorType": "OTP"}]}
 ]
 EOT
 mkdir -p "$W/emu"
 /usr/bin/python3 tests/emulator/genauth_emulator.py --quiet --cert "$W/certs/server.pem" \
   --key "$W/certs/server.key" --state-dir "$W/emu" --port-file "$W/port" \
-  --users "$W/users.json" 2>"$W/emulator.log" &
+  --users "$W/users.json" --demo-authenticator 2>"$W/emulator.log" &
 EMU_PID=$!
 for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.1; done
 [ -s "$W/port" ] || { echo "demo: the emulator did not start:"; cat "$W/emulator.log"; exit 1; }
@@ -58,8 +60,12 @@ app_id     = "emu-app-id"
 app_secret = "emu-app-secret"
 app_host   = "$URL"
 ca_file    = "$W/certs/ca.pem"
-factors    = {"SMS", "EMAIL"}
+factors    = {"SMS", "EMAIL", "OTP"}
 state_dir  = "$W/state"
+# the emulator's Management API: verifies SMS/email factors
+mgmt_host       = "$URL"
+userpool_id     = "emu-userpool-id"
+userpool_secret = "emu-userpool-secret"
 EOT
 )
 mkdir "$W/pam.d"
@@ -72,11 +78,13 @@ cat <<EOT
   local GenAuth emulator at $URL
 
   Users:  demo / demo-password     no MFA factor yet: you will enroll one
+                                   (SMS, email or an authenticator app)
           carol / carol-password   likewise
-          erin / erin-password     already has an SMS factor: pam_genauth leaves
-                                   her to the rest of the PAM stack (for now)
-  Codes that GenAuth would send by SMS or email show up here as
-  "[emulator outbox]" lines. Press Enter on an empty line to cancel.
+          erin / erin-password     has an SMS factor: asked for a code
+          frank / frank-password   has an authenticator app: asked for its code
+  Codes that GenAuth would send by SMS or email, and the code a phone's
+  authenticator app would show, appear here as "[emulator outbox]" lines.
+  Press Enter on an empty line to cancel.
   (The emulator listens on 127.0.0.1 without authentication: demo only.)
 
   Logging in as: $DEMO_USER
@@ -89,9 +97,10 @@ rc=$?
 set -e
 # A stack whose only module answers PAM_IGNORE ends in PAM_PERM_DENIED (6).
 case $rc in
-  0)  echo "demo: login succeeded: the factor is bound at the emulator." ;;
-  6)  echo "demo: pam_genauth had nothing to decide (PAM_IGNORE): $DEMO_USER already has" \
-           "a factor, so the rest of the PAM stack decides (here: nothing else, so denied)." ;;
+  0)  echo "demo: login succeeded." ;;
+  6)  echo "demo: pam_genauth had nothing to decide (PAM_IGNORE: enrollment postponed" \
+           "or user out of scope), so the rest of the PAM stack decides (here: nothing" \
+           "else, so denied)." ;;
   *)  echo "demo: login failed (PAM code $rc)." ;;
 esac
 exit 0

@@ -117,6 +117,7 @@ coverage() {
       config) files="src/ga_config.c src/ga_config_check.c" ;;
       validate) files="src/ga_validate.c src/ga_text.c" ;;
       state) files="src/ga_state_file.c" ;;
+      mfa) files="src/ga_response_mfa.c" ;;
     esac
     local dirs=("$build/fuzz-work/$name")
     [ -d "$top/fuzz/regressions/$name" ] && dirs+=("$top/fuzz/regressions/$name")
@@ -137,7 +138,7 @@ main() {
   local top build secs=20 want_cov=0 start=$SECONDS status=0
   top=$(cd "$(dirname "$0")/.." && pwd)
   build=${FUZZ_BUILD_DIR:-$top/_build-fuzz}
-  names=${FUZZ_NAMES:-response config validate state}
+  names=${FUZZ_NAMES:-response config validate state mfa}
   while [ $# -gt 0 ]; do
     case $1 in
       --coverage) want_cov=1 ;;
@@ -154,7 +155,7 @@ main() {
   fi
   echo "=== building the fuzz targets in $build"
   (cd "$build" && make -j2 fuzz/fuzz_response fuzz/fuzz_config fuzz/fuzz_validate \
-     fuzz/fuzz_state >/dev/null) || exit 1
+     fuzz/fuzz_state fuzz/fuzz_mfa >/dev/null) || exit 1
   (cd "$build" && make fuzz-smoke FUZZ_SECONDS="$secs" FUZZ_NAMES="$names") || status=1
   if [ "$want_cov" = 1 ]; then
     coverage "$top" "$build" || status=1

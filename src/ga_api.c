@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "ga_api_body.h"
+#include "ga_api_int.h"
 #include "ga_http.h"
 #include "ga_secret.h"
 #include "ga_text.h"
@@ -32,30 +33,13 @@
 
 #define GA_HEADERS_MAX 8
 
-struct ga_client {
-    const ga_config_t *cfg; /* borrowed */
-    const ga_logger_t *lg;  /* borrowed, may be NULL */
-    ga_http_t *http;
-    char *end_user_ip;      /* an IP literal, or NULL */
-};
-
 /* NULL-terminated header lines for one request; each wiped when freed. */
 typedef struct header_list {
     char *line[GA_HEADERS_MAX + 1];
     size_t n;
 } header_list_t;
 
-/* One request. */
-typedef struct call {
-    const char *method;
-    const char *path;
-    const char *token; /* user access token, or NULL */
-    const char *body;  /* JSON text for POST, NULL for GET */
-    int basic;         /* client_secret_basic credentials */
-    int once;          /* must never run twice: a fresh connection */
-} call_t;
-
-static void reset_err(ga_api_error_t *err)
+void ga_api_reset_err(ga_api_error_t *err)
 {
     memset(err, 0, sizeof *err);
     err->retry_after_s = -1;
@@ -100,8 +84,9 @@ static const char *header_prefix(const ga_config_t *cfg)
     return cfg->header_prefix ? cfg->header_prefix : "x-authing-";
 }
 
-/* The headers every call sends, plus the user's bearer token if any. */
-static ga_status_t build_headers(const ga_client_t *c, const char *token, header_list_t *hl)
+/* The headers every call sends, the user pool id of a Management API
+ * call, and the bearer token if any. */
+static ga_status_t build_headers(const ga_client_t *c, const ga_call_t *k, header_list_t *hl)
 {
     const char *prefix = header_prefix(c->cfg);
     ga_status_t st;
@@ -111,22 +96,34 @@ static ga_status_t build_headers(const ga_client_t *c, const char *token, header
         || (st = add_header(hl, "%srequest-from: pam_genauth", prefix)) != GA_OK
         || (st = add_header(hl, "%ssdk-version: pam_genauth:%s", prefix, PACKAGE_VERSION)) != GA_OK
         || (c->end_user_ip && (st = add_header(hl, "x-real-ip: %s", c->end_user_ip)) != GA_OK)
-        || (token && (st = add_header(hl, "authorization: Bearer %s", token)) != GA_OK))
+        || (k->mgmt
+            && (st = add_header(hl, "%suserpool-id: %s", prefix, c->cfg->userpool_id)) != GA_OK)
+        || (k->token && (st = add_header(hl, "authorization: Bearer %s", k->token)) != GA_OK))
         free_header_list(hl);
     return st;
 }
 
-/* Send one request. On GA_OK resp holds the answer; otherwise err says why. */
-static ga_status_t send_call(ga_client_t *c, const call_t *k, ga_http_response_t *resp,
-                             ga_api_error_t *err)
+static const char *shown_path(const ga_call_t *k)
+{
+    return k->log_path ? k->log_path : k->path;
+}
+
+ga_status_t ga_api_send(ga_client_t *c, const ga_call_t *k, ga_http_response_t *resp,
+                        ga_api_error_t *err)
 {
     header_list_t hl = {{0}, 0};
     ga_http_req_t req = {0};
     ga_reason_t reason = GA_REASON_NONE;
-    ga_status_t st;
-    int basic = k->basic && c->cfg->auth_method == GA_CLIENT_AUTH_BASIC;
+    ga_status_t st = GA_ERR_INTERNAL;
+    ga_http_t *h = k->mgmt ? c->mgmt_http : c->http;
+    ga_http_t *other = k->mgmt ? c->http : c->mgmt_http;
+    int basic = k->basic && !k->mgmt && c->cfg->auth_method == GA_CLIENT_AUTH_BASIC;
 
-    if ((st = build_headers(c, k->token, &hl)) != GA_OK)
+    memset(resp, 0, sizeof *resp);
+    resp->retry_after_s = -1;
+    if (!h || (k->mgmt && !c->cfg->userpool_id))
+        goto out;
+    if ((st = build_headers(c, k, &hl)) != GA_OK)
         goto out;
     req.method = k->method;
     req.path = k->path;
@@ -135,11 +132,13 @@ static ga_status_t send_call(ga_client_t *c, const call_t *k, ga_http_response_t
     req.basic_user = basic ? c->cfg->app_id : NULL;
     req.basic_password = basic ? c->cfg->app_secret : NULL;
     req.fresh_connection = k->once;
-    st = ga_http_send(c->http, &req, resp, &reason);
+    st = ga_http_send(h, &req, resp, &reason);
+    /* one budget (total_timeout) for the calls to both hosts */
+    ga_http_charge_ms(other, resp->elapsed_ms);
     if (st != GA_OK) {
         err->reason = reason;
         (void)snprintf(err->message, sizeof err->message, "%s", resp->error);
-        ga_log(c->lg, LOG_DEBUG, "%s %s: no answer (%s), %ld ms", k->method, k->path,
+        ga_log(c->lg, LOG_DEBUG, "%s %s: no answer (%s), %ld ms", k->method, shown_path(k),
                ga_reason_name(reason), resp->elapsed_ms);
     }
 out:
@@ -147,12 +146,13 @@ out:
     return st;
 }
 
-static void log_answer(const ga_client_t *c, const call_t *k, const ga_http_response_t *resp,
-                       const ga_api_error_t *err, ga_status_t st)
+void ga_api_log_answer(const ga_client_t *c, const ga_call_t *k,
+                       const ga_http_response_t *resp, const ga_api_error_t *err,
+                       ga_status_t st)
 {
     ga_log(c->lg, LOG_DEBUG,
            "%s %s: HTTP %ld, statusCode %ld, apiCode %ld, %ld ms, %s connection: %s",
-           k->method, k->path, resp->http_status, err->status_code, err->api_code,
+           k->method, shown_path(k), resp->http_status, err->status_code, err->api_code,
            resp->elapsed_ms, resp->new_connections > 0 ? "new" : "reused",
            ga_status_name(st));
 }
@@ -160,12 +160,12 @@ static void log_answer(const ga_client_t *c, const call_t *k, const ga_http_resp
 /* Calls GenAuth did not process because it was throttling (statusCode or
  * HTTP 429) are retried - never a code send - at most THROTTLE_RETRIES
  * times, after Retry-After (at most THROTTLE_WAIT_MAX s) or 1 s, 2 s, within
- * the login's network budget. Returns 1 after waiting when the call should
- * be made again. */
+ * the login's network budget (the waiting counts against it on both
+ * handles). Returns 1 after waiting when the call should be made again. */
 #define THROTTLE_RETRIES 2
 #define THROTTLE_WAIT_MAX 5
 
-static int backoff(ga_client_t *c, const call_t *k, int attempt,
+int ga_api_backoff(ga_client_t *c, const ga_call_t *k, int attempt,
                    const ga_http_response_t *resp, const ga_api_error_t *err)
 {
     long wait_ms, left = ga_http_budget_left_ms(c->http);
@@ -178,13 +178,14 @@ static int backoff(ga_client_t *c, const call_t *k, int attempt,
                   : 1000L << attempt;
     if (left >= 0 && wait_ms >= left)
         return 0;
-    ga_log(c->lg, LOG_DEBUG, "%s %s: throttled, retrying in %ld ms", k->method, k->path,
+    ga_log(c->lg, LOG_DEBUG, "%s %s: throttled, retrying in %ld ms", k->method, shown_path(k),
            wait_ms);
     ts.tv_sec = wait_ms / 1000;
     ts.tv_nsec = (wait_ms % 1000) * 1000000L;
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
     ga_http_charge_ms(c->http, wait_ms);
+    ga_http_charge_ms(c->mgmt_http, wait_ms);
     return 1;
 }
 
@@ -194,30 +195,31 @@ static ga_status_t op_signin(void *ctx, const char *identifier, const char *pass
     ga_client_t *c = ctx;
     ga_http_response_t resp = {0};
     char *body = NULL;
-    call_t k = {"POST", PATH_SIGNIN, NULL, NULL, 1, 0};
+    ga_call_t k = {.method = "POST", .path = PATH_SIGNIN, .basic = 1};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
         return GA_ERR_INTERNAL;
-    reset_err(err);
+    ga_api_reset_err(err);
     if (!c || !out)
         goto out;
-    out->access_token = out->mfa_token = NULL;
+    out->access_token = NULL;
     out->expires_in = -1;
+    memset(&out->mfa, 0, sizeof out->mfa);
     if ((st = ga_api_build_signin(c->cfg, identifier, password, c->end_user_ip, &body)) != GA_OK)
         goto out;
     k.body = body;
     for (int attempt = 0;; attempt++) {
-        if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+        if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
             goto out;
         st = ga_parse_signin(resp.body, resp.len, resp.http_status, out, err);
         err->retry_after_s = resp.retry_after_s;
-        log_answer(c, &k, &resp, err, st);
-        if (st == GA_OK || !backoff(c, &k, attempt, &resp, err))
+        ga_api_log_answer(c, &k, &resp, err, st);
+        if (st == GA_OK || !ga_api_backoff(c, &k, attempt, &resp, err))
             break;
         ga_signin_clear(out);
         ga_http_response_clear(&resp);
-        reset_err(err);
+        ga_api_reset_err(err);
     }
 out:
     ga_free_secret(body);
@@ -229,25 +231,25 @@ static ga_status_t list_factors(ga_client_t *c, const char *path, const char *ac
                                 ga_factor_list_t *out, ga_api_error_t *err)
 {
     ga_http_response_t resp = {0};
-    call_t k = {"GET", path, access_token, NULL, 0, 0};
+    ga_call_t k = {.method = "GET", .path = path, .token = access_token};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
         return GA_ERR_INTERNAL;
-    reset_err(err);
+    ga_api_reset_err(err);
     if (!c || !out || !ga_api_token_ok(access_token))
         goto out;
     for (int attempt = 0;; attempt++) {
         memset(out, 0, sizeof *out);
-        if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+        if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
             goto out;
         st = ga_parse_factor_list(resp.body, resp.len, resp.http_status, out, err);
         err->retry_after_s = resp.retry_after_s;
-        log_answer(c, &k, &resp, err, st);
-        if (st == GA_OK || !backoff(c, &k, attempt, &resp, err))
+        ga_api_log_answer(c, &k, &resp, err, st);
+        if (st == GA_OK || !ga_api_backoff(c, &k, attempt, &resp, err))
             break;
         ga_http_response_clear(&resp);
-        reset_err(err);
+        ga_api_reset_err(err);
     }
 out:
     ga_http_response_clear(&resp);
@@ -273,23 +275,23 @@ static ga_status_t op_send_enroll(void *ctx, const char *access_token,
     ga_client_t *c = ctx;
     ga_http_response_t resp = {0};
     char *body = NULL;
-    call_t k = {"POST", PATH_SEND_ENROLL, access_token, NULL, 0, 1};
+    ga_call_t k = {.method = "POST", .path = PATH_SEND_ENROLL, .token = access_token, .once = 1};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
         return GA_ERR_INTERNAL;
-    reset_err(err);
+    ga_api_reset_err(err);
     if (!c || !enrollment_token)
         goto out;
     *enrollment_token = NULL;
     if (!ga_api_token_ok(access_token) || (st = ga_api_build_send_enroll(profile, &body)) != GA_OK)
         goto out;
     k.body = body;
-    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+    if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
         goto out;
     st = ga_parse_send_enroll(resp.body, resp.len, resp.http_status, resp.retry_after_s,
                               enrollment_token, err);
-    log_answer(c, &k, &resp, err, st);
+    ga_api_log_answer(c, &k, &resp, err, st);
 out:
     ga_free_secret(body);
     ga_http_response_clear(&resp);
@@ -303,21 +305,21 @@ static ga_status_t op_enroll(void *ctx, const char *access_token, ga_factor_t ty
     ga_client_t *c = ctx;
     ga_http_response_t resp = {0};
     char *body = NULL;
-    call_t k = {"POST", PATH_ENROLL, access_token, NULL, 0, 1};
+    ga_call_t k = {.method = "POST", .path = PATH_ENROLL, .token = access_token, .once = 1};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
         return GA_ERR_INTERNAL;
-    reset_err(err);
+    ga_api_reset_err(err);
     if (!c || !ga_api_token_ok(access_token)
         || (st = ga_api_build_enroll(type, enrollment_token, pass_code, &body)) != GA_OK)
         goto out;
     k.body = body;
-    if ((st = send_call(c, &k, &resp, err)) != GA_OK)
+    if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
         goto out;
     st = ga_parse_enroll_factor(resp.body, resp.len, resp.http_status, resp.retry_after_s,
                                 err);
-    log_answer(c, &k, &resp, err, st);
+    ga_api_log_answer(c, &k, &resp, err, st);
 out:
     ga_free_secret(body);
     ga_http_response_clear(&resp);
@@ -335,6 +337,13 @@ static int config_ok(const ga_config_t *cfg)
         return 0;
     if ((cfg->header_prefix && !ga_api_ascii_ok(cfg->header_prefix, 64))
         || (cfg->lang && !ga_api_ascii_ok(cfg->lang, 64)))
+        return 0;
+    /* Management API credentials: both or neither, and a host for them */
+    if (!cfg->userpool_id != !cfg->userpool_secret)
+        return 0;
+    if (cfg->userpool_id
+        && (!ga_api_ascii_ok(cfg->userpool_id, GA_ARG_MAX)
+            || !ga_api_text_ok(cfg->userpool_secret, GA_ARG_MAX) || !cfg->mgmt_host))
         return 0;
     return cfg->connect_timeout > 0 && cfg->timeout > 0;
 }
@@ -364,6 +373,11 @@ ga_status_t ga_client_new(const ga_config_t *cfg, const ga_logger_t *lg, ga_clie
     opts.user_agent = "pam_genauth/" PACKAGE_VERSION;
     if ((st = ga_http_new(&opts, lg, &c->http)) != GA_OK)
         goto out;
+    /* a second handle (its own TLS connection) for the Management API; the
+     * login's budget is shared through ga_api_send */
+    opts.base_url = cfg->mgmt_host;
+    if (cfg->userpool_id && (st = ga_http_new(&opts, lg, &c->mgmt_http)) != GA_OK)
+        goto out;
     *out = c;
     c = NULL;
 out:
@@ -390,13 +404,14 @@ void ga_client_ops(ga_client_t *c, ga_api_ops_t *ops)
 {
     if (!ops)
         return;
-    memset(ops, 0, sizeof *ops); /* TODO(helper C): fill the issue-4 ops */
+    memset(ops, 0, sizeof *ops);
     ops->ctx = c;
     ops->signin = op_signin;
     ops->list_enrolled = op_list_enrolled;
     ops->list_to_enroll = op_list_to_enroll;
     ops->send_enroll = op_send_enroll;
     ops->enroll = op_enroll;
+    ga_api_mfa_ops(ops);
 }
 
 void ga_client_free(ga_client_t *c)
@@ -404,6 +419,7 @@ void ga_client_free(ga_client_t *c)
     if (!c)
         return;
     ga_http_free(c->http);
+    ga_http_free(c->mgmt_http);
     free(c->end_user_ip);
     free(c);
 }

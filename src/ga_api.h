@@ -58,12 +58,17 @@ typedef struct ga_api_ops {
      * process until 60 s before it expires (keyed on host + pool id +
      * secret; mutex-protected), then GET /api/v3/get-mfa-trigger-data?
      * appId=<app_id>&userId=<user_id>&userIdType=<type> (values
-     * URL-encoded by libcurl). GA_ERR_CONFIG when no credentials are
-     * configured (never sends). See ga_parse_mgmt_token and
-     * ga_parse_mfa_trigger. *out: release with ga_mfa_trigger_clear. */
+     * URL-encoded by libcurl) with "authorization: Bearer <management
+     * token>"; both calls carry <prefix>userpool-id and never the app
+     * secret. A 401 drops the cached token and retries once with a new one.
+     * user_id_type: username, user_id, email, phone or external_id.
+     * GA_ERR_CONFIG when no credentials are configured (never sends). See
+     * ga_parse_mgmt_token and ga_parse_mfa_trigger. *out: release with
+     * ga_mfa_trigger_clear. */
     ga_status_t (*mfa_trigger)(void *ctx, const char *user_id, const char *user_id_type,
                                ga_mfa_trigger_t *out, ga_api_error_t *err);
-    /* Send an MFA code to the target in t, on the app host:
+    /* Send an MFA code to the target in t (type SMS or EMAIL), on the app
+     * host, without authorization:
      * SMS: POST /api/v3/send-sms {phoneNumber, phoneCountryCode?,
      * "channel": "CHANNEL_VERIFY_MFA"}; EMAIL: POST /api/v3/send-email
      * {email, "channel": "CHANNEL_VERIFY_MFA"}. On a fresh connection
@@ -73,13 +78,16 @@ typedef struct ga_api_ops {
     /* Verify a code with "authorization: Bearer <mfa_token>" (V2):
      * SMS: POST /api/v2/applications/mfa/sms/verify {phone, code,
      * phoneCountryCode?}; EMAIL: .../mfa/email/verify {email, code};
-     * OTP: POST /api/v2/mfa/totp/verify {totp}. See ga_parse_v2_verify. */
+     * OTP: POST /api/v2/mfa/totp/verify {totp} (t may be NULL). code: 4..8
+     * digits. On a fresh connection, never retried. See
+     * ga_parse_v2_verify. */
     ga_status_t (*verify_mfa_code)(void *ctx, const char *mfa_token, ga_factor_t type,
                                    const ga_mfa_trigger_t *t, const char *code,
                                    ga_api_error_t *err);
-    /* POST /api/v2/mfa/totp/recovery {recoveryCode} with Bearer mfa_token.
-     * GA_OK with *new_recovery_code (secret, may be NULL when the answer
-     * has none). See ga_parse_v2_verify. */
+    /* POST /api/v2/mfa/totp/recovery {recoveryCode} with Bearer mfa_token
+     * (recovery_code: printable ASCII without spaces, 8..64 bytes; fresh
+     * connection, never retried). GA_OK with *new_recovery_code (secret,
+     * may be NULL when the answer has none). See ga_parse_v2_verify. */
     ga_status_t (*totp_recovery)(void *ctx, const char *mfa_token,
                                  const char *recovery_code, char **new_recovery_code,
                                  ga_api_error_t *err);

@@ -277,3 +277,137 @@ char *ga_api_enroll_body(ga_factor_t type, const char *enrollment_token,
     return body;
 }
 
+
+/* ------------------------------------------------------------- issue 4 */
+
+#define CHANNEL_VERIFY_MFA "CHANNEL_VERIFY_MFA"
+
+/* A JSON object of up to three string members (NULL keys end the list),
+ * serialised. Results as ga_api_build_signin. */
+static ga_status_t flat_body(const char *k1, const char *v1, const char *k2, const char *v2,
+                             const char *k3, const char *v3, char **out)
+{
+    json_object *root = json_object_new_object();
+    ga_status_t st = GA_ERR_NOMEM;
+
+    if (!root || (k1 && add_str(root, k1, v1)) || (k2 && add_str(root, k2, v2))
+        || (k3 && add_str(root, k3, v3)))
+        goto out;
+    if ((*out = finish_body(root)))
+        st = GA_OK;
+    root = NULL;
+out:
+    discard(root);
+    return st;
+}
+
+static int code_ok(const char *code)
+{
+    return digits_ok(code, 4, 8);
+}
+
+/* The target of a send or verify: SMS phone digits and an optional
+ * "+digits" country code, or an EMAIL address. */
+static int target_ok(ga_factor_t type, const ga_mfa_trigger_t *t)
+{
+    if (!t)
+        return 0;
+    if (type == GA_FACTOR_SMS)
+        return digits_ok(t->phone, 1, GA_NATIONAL_MAX - 1)
+               && (t->phone_cc[0] == '\0'
+                   || (t->phone_cc[0] == '+' && digits_ok(t->phone_cc + 1, 1, GA_CC_MAX - 2)));
+    if (type == GA_FACTOR_EMAIL)
+        return ga_api_ascii_ok(t->email_addr, GA_EMAIL_MAX - 1)
+               && strchr(t->email_addr, '@') != NULL;
+    return 0;
+}
+
+ga_status_t ga_api_build_send_enroll_otp(char **out)
+{
+    json_object *root = NULL, *prof = NULL;
+    ga_status_t st = GA_ERR_INTERNAL;
+
+    if (!out)
+        return st;
+    *out = NULL;
+    st = GA_ERR_NOMEM;
+    if (!(root = json_object_new_object()) || !(prof = json_object_new_object())
+        || add_str(root, "factorType", ga_factor_name(GA_FACTOR_OTP)))
+        goto out;
+    if (add_obj(root, "profile", prof) != 0) {
+        prof = NULL;
+        goto out;
+    }
+    prof = NULL;
+    if ((*out = finish_body(root)))
+        st = GA_OK;
+    root = NULL;
+out:
+    discard(prof);
+    discard(root);
+    return st;
+}
+
+ga_status_t ga_api_build_totp(const char *code, char **out)
+{
+    if (!out)
+        return GA_ERR_INTERNAL;
+    *out = NULL;
+    if (!code_ok(code))
+        return GA_ERR_INTERNAL;
+    return flat_body("totp", code, NULL, NULL, NULL, NULL, out);
+}
+
+ga_status_t ga_api_build_mgmt_token(const char *pool_id, const char *secret, char **out)
+{
+    if (!out)
+        return GA_ERR_INTERNAL;
+    *out = NULL;
+    if (!ga_api_ascii_ok(pool_id, GA_ARG_MAX) || !ga_api_text_ok(secret, GA_ARG_MAX)
+        || !ga_utf8_valid(secret, strlen(secret)))
+        return GA_ERR_INTERNAL;
+    return flat_body("accessKeyId", pool_id, "accessKeySecret", secret, NULL, NULL, out);
+}
+
+ga_status_t ga_api_build_send_code(ga_factor_t type, const ga_mfa_trigger_t *t, char **out)
+{
+    if (!out)
+        return GA_ERR_INTERNAL;
+    *out = NULL;
+    if (!target_ok(type, t))
+        return GA_ERR_INTERNAL;
+    if (type == GA_FACTOR_EMAIL)
+        return flat_body("email", t->email_addr, "channel", CHANNEL_VERIFY_MFA, NULL, NULL,
+                         out);
+    if (!t->phone_cc[0])
+        return flat_body("phoneNumber", t->phone, "channel", CHANNEL_VERIFY_MFA, NULL, NULL,
+                         out);
+    return flat_body("phoneNumber", t->phone, "phoneCountryCode", t->phone_cc, "channel",
+                     CHANNEL_VERIFY_MFA, out);
+}
+
+ga_status_t ga_api_build_verify_code(ga_factor_t type, const ga_mfa_trigger_t *t,
+                                     const char *code, char **out)
+{
+    if (!out)
+        return GA_ERR_INTERNAL;
+    *out = NULL;
+    if (!target_ok(type, t) || !code_ok(code))
+        return GA_ERR_INTERNAL;
+    if (type == GA_FACTOR_EMAIL)
+        return flat_body("email", t->email_addr, "code", code, NULL, NULL, out);
+    if (!t->phone_cc[0])
+        return flat_body("phone", t->phone, "code", code, NULL, NULL, out);
+    return flat_body("phone", t->phone, "code", code, "phoneCountryCode", t->phone_cc, out);
+}
+
+ga_status_t ga_api_build_recovery(const char *recovery_code, char **out)
+{
+    if (!out)
+        return GA_ERR_INTERNAL;
+    *out = NULL;
+    if (!ga_api_ascii_ok(recovery_code, GA_RECOVERY_MAX)
+        || strlen(recovery_code) < GA_RECOVERY_MIN)
+        return GA_ERR_INTERNAL;
+    return flat_body("recoveryCode", recovery_code, NULL, NULL, NULL, NULL, out);
+}

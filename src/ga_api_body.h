@@ -8,10 +8,13 @@
 
 #include "ga_config.h"
 #include "ga_factor.h"
+#include "ga_response.h"
 #include "ga_status.h"
 
 #define GA_ARG_MAX 1024 /* identifiers, passwords, the app secret: bytes */
 #define GA_CODE_MAX 64  /* passCode: bytes */
+#define GA_RECOVERY_MIN 8   /* a recovery code: printable ASCII without spaces, */
+#define GA_RECOVERY_MAX 64  /* 8..64 bytes */
 
 /* Non-zero if s is non-empty, at most max bytes and free of ASCII control
  * characters (non-ASCII allowed: identifiers and passwords may be UTF-8). */
@@ -40,5 +43,38 @@ ga_status_t ga_api_build_send_enroll(const ga_profile_t *p, char **out);
  * enrollmentData: {passCode}}. Results as ga_api_build_signin. */
 ga_status_t ga_api_build_enroll(ga_factor_t type, const char *enrollment_token,
                                 const char *pass_code, char **out);
+
+/* Issue 4. Each: GA_OK with *out (new string; caller wipes and frees: most
+ * hold a secret or contact data), GA_ERR_INTERNAL for an argument that
+ * fails its check (nothing is sent), GA_ERR_NOMEM. */
+
+/* POST /api/v3/send-enroll-factor-request for OTP:
+ * {"factorType": "OTP", "profile": {}}. */
+ga_status_t ga_api_build_send_enroll_otp(char **out);
+
+/* {"totp": code} for POST /api/v3/mfa-totp-verify and POST
+ * /api/v2/mfa/totp/verify; code: 4..8 ASCII digits. */
+ga_status_t ga_api_build_totp(const char *code, char **out);
+
+/* POST /api/v3/get-management-token {"accessKeyId": pool_id,
+ * "accessKeySecret": secret}. */
+ga_status_t ga_api_build_mgmt_token(const char *pool_id, const char *secret, char **out);
+
+/* POST /api/v3/send-sms {"phoneNumber", "phoneCountryCode" (only when
+ * t->phone_cc is set), "channel": "CHANNEL_VERIFY_MFA"} for GA_FACTOR_SMS;
+ * POST /api/v3/send-email {"email", "channel": "CHANNEL_VERIFY_MFA"} for
+ * GA_FACTOR_EMAIL. t's phone must be digits, its cc "" or "+digits", its
+ * email printable ASCII with an '@'. */
+ga_status_t ga_api_build_send_code(ga_factor_t type, const ga_mfa_trigger_t *t, char **out);
+
+/* POST /api/v2/applications/mfa/sms/verify {"phone", "code",
+ * "phoneCountryCode"?} or .../email/verify {"email", "code"}; target
+ * checks as ga_api_build_send_code, code as ga_api_build_totp. */
+ga_status_t ga_api_build_verify_code(ga_factor_t type, const ga_mfa_trigger_t *t,
+                                     const char *code, char **out);
+
+/* POST /api/v2/mfa/totp/recovery {"recoveryCode"}: printable ASCII without
+ * spaces, GA_RECOVERY_MIN..GA_RECOVERY_MAX bytes. */
+ga_status_t ga_api_build_recovery(const char *recovery_code, char **out);
 
 #endif

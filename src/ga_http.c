@@ -417,6 +417,13 @@ static ga_status_t map_curl_error(CURLcode rc, const body_buf_t *b, int errbuf_s
     return GA_ERR_UNAVAIL;
 }
 
+/* How much of path a log line shows: not the query, which may hold user
+ * data (get-mfa-trigger-data?userId=<email or phone>). */
+static int shown(const char *path)
+{
+    return (int)strcspn(path, "?");
+}
+
 static void log_failure(ga_http_t *h, const request_t *rq, const char *path, CURLcode rc,
                         ga_http_response_t *resp)
 {
@@ -424,8 +431,8 @@ static void log_failure(ga_http_t *h, const request_t *rq, const char *path, CUR
     const char *text;
 
     (void)ga_sanitize(h->errbuf, strnlen(h->errbuf, sizeof h->errbuf), detail, sizeof detail);
-    ga_log(h->lg, LOG_DEBUG, "%s %s: curl error %d: %s (%s)", rq->method, path, (int)rc,
-           curl_easy_strerror(rc), detail);
+    ga_log(h->lg, LOG_DEBUG, "%s %.*s: curl error %d: %s (%s)", rq->method, shown(path), path,
+           (int)rc, curl_easy_strerror(rc), detail);
     text = detail[0] ? detail : curl_easy_strerror(rc);
     (void)ga_sanitize(text, strlen(text), resp->error, sizeof resp->error);
 }
@@ -440,7 +447,8 @@ static ga_status_t perform(ga_http_t *h, const request_t *rq, const char *path,
     curl_easy_reset(h->curl);
     h->errbuf[0] = '\0';
     if (!set_transport(h, rq) || !set_exchange(h, rq)) {
-        ga_log(h->lg, LOG_DEBUG, "%s %s: cannot set libcurl options", rq->method, path);
+        ga_log(h->lg, LOG_DEBUG, "%s %.*s: cannot set libcurl options", rq->method, shown(path),
+               path);
         curl_easy_reset(h->curl);
         return GA_ERR_INTERNAL;
     }
@@ -498,8 +506,8 @@ ga_status_t ga_http_send(ga_http_t *h, const ga_http_req_t *req,
     rq.timeout_ms = h->timeout_ms;
     if (h->budget_ms > 0) {
         if (h->budget_ms - h->used_ms <= 0) {
-            ga_log(h->lg, LOG_DEBUG, "%s %s: network time budget exhausted", req->method,
-                   req->path);
+            ga_log(h->lg, LOG_DEBUG, "%s %.*s: network time budget exhausted", req->method,
+                   shown(req->path), req->path);
             *reason = GA_REASON_DEADLINE;
             (void)snprintf(resp->error, sizeof resp->error, "total_timeout used up");
             st = GA_ERR_UNAVAIL;

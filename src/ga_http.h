@@ -59,8 +59,9 @@ ga_status_t ga_http_new(const ga_http_opts_t *opts, const ga_logger_t *lg,
  * (callers parse the envelope themselves); release it with
  * ga_http_response_clear. On GA_ERR_UNAVAIL, *reason says why (dns, refused,
  * timeout - including an exhausted budget -, tls, network, bad answer for a
- * body over GA_HTTP_BODY_MAX) and one LOG_DEBUG line carries the curl error;
- * the caller logs the admin line. GA_ERR_NOMEM on allocation failure. */
+ * body over GA_HTTP_BODY_MAX) and one LOG_DEBUG line carries the curl error
+ * (and the path without its query, which may hold user data); the caller
+ * logs the admin line. GA_ERR_NOMEM on allocation failure. */
 ga_status_t ga_http_request(ga_http_t *h, const char *method, const char *path,
                             const char *const *headers, const char *body,
                             ga_http_response_t *resp, ga_reason_t *reason);

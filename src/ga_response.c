@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "ga_http.h"
+#include "ga_response_int.h"
 #include "ga_secret.h"
 #include "ga_text.h"
 
@@ -23,14 +24,6 @@
 #define GA_STATUS_CODE_MAX 999
 #define GA_API_CODE_LIMIT 1000000000L /* |apiCode| beyond this is garbage */
 #define GA_EXPIRES_MAX (10L * 365 * 24 * 3600)
-
-/* A well-formed envelope. root owns everything; the other pointers borrow. */
-typedef struct envelope {
-    json_object *root;
-    json_object *data;   /* NULL when absent or JSON null */
-    const char *raw_msg; /* message as sent (may hold NUL, any bytes), or NULL */
-    size_t raw_msg_len;
-} envelope_t;
 
 static int is_json_ws(char c)
 {
@@ -84,9 +77,10 @@ static int rfc_clean(const char *body, size_t len, json_object *root)
 }
 
 /* Bounded, strict parse of exactly len bytes; only whitespace may follow
- * the value; UTF-8 validated; no raw control characters in strings and no
- * repeated keys (rfc_clean). GA_OK (*out set), GA_ERR_UNAVAIL (not JSON) or
- * GA_ERR_NOMEM. */
+ * the value; RFC 3629 UTF-8 (ga_utf8_valid: json-c's own check lets
+ * overlong forms and surrogates through); no raw control characters in
+ * strings and no repeated keys (rfc_clean). GA_OK (*out set),
+ * GA_ERR_UNAVAIL (not JSON) or GA_ERR_NOMEM. */
 static ga_status_t parse_json(const char *body, size_t len, json_object **out)
 {
     json_tokener *tok = NULL;
@@ -117,7 +111,8 @@ static ga_status_t parse_json(const char *body, size_t len, json_object **out)
     for (; end < len; end++)
         if (!is_json_ws(body[end]))
             goto out;
-    if (!rfc_clean(body, len, obj))
+    /* json-c's UTF-8 check lets overlong forms and surrogates through */
+    if (!ga_utf8_valid(body, len) || !rfc_clean(body, len, obj))
         goto out;
     *out = obj;
     obj = NULL;
@@ -129,8 +124,7 @@ out:
     return st;
 }
 
-/* Member key of obj, or NULL when absent or JSON null. */
-static json_object *member(json_object *obj, const char *key)
+json_object *ga_resp_member(json_object *obj, const char *key)
 {
     json_object *v = NULL;
 
@@ -139,10 +133,9 @@ static json_object *member(json_object *obj, const char *key)
     return v;
 }
 
-/* Integer member within [min, max] into *out: 1 ok, 0 absent, -1 bad. */
-static int int_member(json_object *obj, const char *key, long min, long max, long *out)
+int ga_resp_int_member(json_object *obj, const char *key, long min, long max, long *out)
 {
-    json_object *v = member(obj, key);
+    json_object *v = ga_resp_member(obj, key);
     int64_t n;
 
     if (!v)
@@ -156,13 +149,13 @@ static int int_member(json_object *obj, const char *key, long min, long max, lon
     return 1;
 }
 
-static ga_status_t bad_answer(ga_api_error_t *err)
+ga_status_t ga_resp_bad_answer(ga_api_error_t *err)
 {
     err->reason = GA_REASON_BAD_ANSWER;
     return GA_ERR_UNAVAIL;
 }
 
-static ga_status_t server_error(ga_api_error_t *err)
+ga_status_t ga_resp_server_error(ga_api_error_t *err)
 {
     err->reason = GA_REASON_SERVER;
     return GA_ERR_UNAVAIL;
@@ -172,20 +165,19 @@ static ga_status_t server_error(ga_api_error_t *err)
  * 400 on these calls means the app-id header was refused (the request has
  * nothing else to get wrong); anything else is GenAuth refusing service
  * (the admin line carries statusCode, apiCode and message). */
-static ga_status_t unusable_status(ga_api_error_t *err)
+ga_status_t ga_resp_unusable_status(ga_api_error_t *err)
 {
     err->reason = err->status_code == 400 ? GA_REASON_APP_CRED : GA_REASON_SERVER;
     return GA_ERR_UNAVAIL;
 }
 
-/* Parse the envelope common to every answer and fill err. GA_OK (env
- * holds the tree; caller releases env->root), GA_ERR_UNAVAIL or
- * GA_ERR_NOMEM (env->root NULL). */
-static ga_status_t open_envelope(const char *body, size_t len, long http_status,
-                                 long retry_after_s, envelope_t *env,
-                                 ga_api_error_t *err)
+ga_status_t ga_resp_open(const char *body, size_t len, long http_status, long retry_after_s,
+                         ga_env_kind_t kind, ga_envelope_t *env, ga_api_error_t *err)
 {
     json_object *root = NULL, *msg;
+    const char *status_key = kind == GA_ENV_V2 ? "code" : "statusCode";
+    long status_min = kind == GA_ENV_V2 ? 1 : GA_STATUS_CODE_MIN;
+    long status_max = kind == GA_ENV_V2 ? GA_API_CODE_LIMIT : GA_STATUS_CODE_MAX;
     ga_status_t st;
 
     memset(env, 0, sizeof *env);
@@ -195,10 +187,9 @@ static ga_status_t open_envelope(const char *body, size_t len, long http_status,
     if ((st = parse_json(body, len, &root)) == GA_ERR_NOMEM)
         return st;
     if (st != GA_OK || !json_object_is_type(root, json_type_object)
-        || int_member(root, "statusCode", GA_STATUS_CODE_MIN, GA_STATUS_CODE_MAX,
-                      &err->status_code) != 1
-        || int_member(root, "apiCode", -GA_API_CODE_LIMIT, GA_API_CODE_LIMIT,
-                      &err->api_code) < 0) {
+        || ga_resp_int_member(root, status_key, status_min, status_max, &err->status_code) != 1
+        || ga_resp_int_member(root, "apiCode", -GA_API_CODE_LIMIT, GA_API_CODE_LIMIT,
+                              &err->api_code) < 0) {
         json_object_put(root);
         err->status_code = 0;
         err->api_code = 0;
@@ -215,7 +206,7 @@ static ga_status_t open_envelope(const char *body, size_t len, long http_status,
         return GA_ERR_UNAVAIL;
     }
     /* message is cosmetic: a non-string one is treated as absent. */
-    if ((msg = member(root, "message")) && json_object_is_type(msg, json_type_string)) {
+    if ((msg = ga_resp_member(root, "message")) && json_object_is_type(msg, json_type_string)) {
         env->raw_msg = json_object_get_string(msg);
         env->raw_msg_len = (size_t)json_object_get_string_len(msg);
         /* shown and logged: printable ASCII, digit runs and emails masked */
@@ -223,8 +214,16 @@ static ga_status_t open_envelope(const char *body, size_t len, long http_status,
                                   sizeof err->message);
     }
     env->root = root;
-    env->data = member(root, "data");
+    env->data = ga_resp_member(root, "data");
     return GA_OK;
+}
+
+/* The V3 envelope. */
+static ga_status_t open_envelope(const char *body, size_t len, long http_status,
+                                 long retry_after_s, ga_envelope_t *env,
+                                 ga_api_error_t *err)
+{
+    return ga_resp_open(body, len, http_status, retry_after_s, GA_ENV_V3, env, err);
 }
 
 /* Copy the string member key of obj as a token: 1..GA_TOKEN_MAX bytes of
@@ -232,7 +231,7 @@ static ga_status_t open_envelope(const char *body, size_t len, long http_status,
  * (*out set, or NULL when absent and !required), GA_ERR_UNAVAIL, GA_ERR_NOMEM. */
 static ga_status_t copy_token(json_object *obj, const char *key, int required, char **out)
 {
-    json_object *v = member(obj, key);
+    json_object *v = ga_resp_member(obj, key);
     const char *s;
     int len;
 
@@ -255,19 +254,35 @@ static ga_status_t copy_token(json_object *obj, const char *key, int required, c
     return GA_OK;
 }
 
-/* copy_token, mapping GA_ERR_UNAVAIL to a bad answer in err. */
-static ga_status_t take_token(json_object *obj, const char *key, int required, char **out,
-                              ga_api_error_t *err)
+ga_status_t ga_resp_take_token(json_object *obj, const char *key, int required, char **out,
+                               ga_api_error_t *err)
 {
-    ga_status_t st = obj ? copy_token(obj, key, required, out)
-                         : (required ? GA_ERR_UNAVAIL : GA_OK);
+    ga_status_t st;
 
-    return st == GA_ERR_UNAVAIL ? bad_answer(err) : st;
+    *out = NULL;
+    st = obj ? copy_token(obj, key, required, out) : (required ? GA_ERR_UNAVAIL : GA_OK);
+    return st == GA_ERR_UNAVAIL ? ga_resp_bad_answer(err) : st;
 }
 
-static int is_object(json_object *o)
+int ga_resp_is_object(json_object *o)
 {
     return o && json_object_is_type(o, json_type_object);
+}
+
+int ga_resp_str_value(json_object *v, size_t max, const char **s, size_t *n)
+{
+    int len;
+
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_string))
+        return -1;
+    len = json_object_get_string_len(v);
+    *s = json_object_get_string(v);
+    if (!*s || len <= 0 || (size_t)len > max || memchr(*s, '\0', (size_t)len))
+        return -1;
+    *n = (size_t)len;
+    return 1;
 }
 
 /* ------------------------------------------------------------------ signin */
@@ -282,36 +297,38 @@ static int is_user_api_code(long ac)
     return 0;
 }
 
-static ga_status_t signin_tokens(const envelope_t *env, ga_signin_t *out, ga_api_error_t *err)
+static ga_status_t signin_tokens(const ga_envelope_t *env, ga_signin_t *out, ga_api_error_t *err)
 {
     static const char *const lifetime_keys[] = {"expire_in", "expires_in"};
     json_object *type;
     long secs;
 
-    if (!is_object(env->data))
-        return bad_answer(err);
-    if ((type = member(env->data, "token_type"))
+    if (!ga_resp_is_object(env->data))
+        return ga_resp_bad_answer(err);
+    if ((type = ga_resp_member(env->data, "token_type"))
         && (!json_object_is_type(type, json_type_string)
             || json_object_get_string_len(type) != 6
             || strcasecmp(json_object_get_string(type), "bearer") != 0))
-        return bad_answer(err);
+        return ga_resp_bad_answer(err);
     for (size_t i = 0; i < 2 && out->expires_in < 0; i++)
-        if (int_member(env->data, lifetime_keys[i], 0, GA_EXPIRES_MAX, &secs) == 1)
+        if (ga_resp_int_member(env->data, lifetime_keys[i], 0, GA_EXPIRES_MAX, &secs) == 1)
             out->expires_in = secs;
-    return take_token(env->data, "access_token", 1, &out->access_token, err);
+    return ga_resp_take_token(env->data, "access_token", 1, &out->access_token, err);
 }
 
-static ga_status_t classify_signin(const envelope_t *env, ga_signin_t *out,
+static ga_status_t classify_signin(const ga_envelope_t *env, ga_signin_t *out,
                                    ga_api_error_t *err)
 {
     long sc = err->status_code, ac = err->api_code;
     ga_status_t st;
 
     if (sc >= 500)
-        return server_error(err);
+        return ga_resp_server_error(err);
     if (ac == 1635 || ac == 1636) {
-        st = take_token(is_object(env->data) ? env->data : NULL, "mfaToken", 0,
-                        &out->mfa_token, err);
+        /* the pool demands MFA: data (when an object) is trigger data */
+        if (!ga_resp_is_object(env->data))
+            return GA_ENROLLED;
+        st = ga_resp_trigger(env->data, 0, &out->mfa, err);
         return st == GA_OK ? GA_ENROLLED : st;
     }
     if (sc == 200)
@@ -330,7 +347,7 @@ static ga_status_t classify_signin(const envelope_t *env, ga_signin_t *out,
 ga_status_t ga_parse_signin(const char *body, size_t len, long http_status,
                             ga_signin_t *out, ga_api_error_t *err)
 {
-    envelope_t env = {0};
+    ga_envelope_t env = {0};
     ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
@@ -341,8 +358,8 @@ ga_status_t ga_parse_signin(const char *body, size_t len, long http_status,
         return GA_ERR_INTERNAL;
     }
     out->access_token = NULL;
-    out->mfa_token = NULL;
     out->expires_in = -1;
+    memset(&out->mfa, 0, sizeof out->mfa);
     if ((st = open_envelope(body, len, http_status, -1, &env, err)) != GA_OK)
         goto out;
     st = classify_signin(&env, out, err);
@@ -358,23 +375,45 @@ void ga_signin_clear(ga_signin_t *s)
     if (!s)
         return;
     ga_free_secret(s->access_token);
-    ga_free_secret(s->mfa_token);
     s->access_token = NULL;
-    s->mfa_token = NULL;
     s->expires_in = -1;
+    ga_mfa_trigger_clear(&s->mfa);
 }
 
 /* ------------------------------------------------------------ factor lists */
 
+/* The masked target of an enrolled SMS or EMAIL factor, from its profile
+ * ({phoneNumber, phoneCountryCode} or {email}); "" when the profile is
+ * absent or malformed: a bad profile never fails the list. */
+static void entry_target(json_object *item, ga_factor_entry_t *e)
+{
+    json_object *prof = ga_resp_member(item, "profile");
+    char cc[GA_CC_MAX], national[GA_NATIONAL_MAX], email[GA_EMAIL_MAX];
+
+    e->target[0] = '\0';
+    if (!ga_resp_is_object(prof))
+        return;
+    if (e->type == GA_FACTOR_SMS
+        && ga_resp_phone(ga_resp_member(prof, "phoneNumber"),
+                         ga_resp_member(prof, "phoneCountryCode"), cc, national) == 0)
+        (void)ga_mask_phone(cc, national, e->target, sizeof e->target);
+    else if (e->type == GA_FACTOR_EMAIL
+             && ga_resp_email(ga_resp_member(prof, "email"), email) == 0)
+        (void)ga_mask_email(email, e->target, sizeof e->target);
+    ga_wipe(national, sizeof national);
+    ga_wipe(email, sizeof email);
+}
+
 /* One list entry: an object with a string factorType of 1-15 printable
- * ASCII characters without spaces. 0 ok, -1 bad. */
+ * ASCII characters without spaces (0), -1 bad; the target from the
+ * profile (entry_target). */
 static int factor_entry(json_object *item, ga_factor_entry_t *e)
 {
     json_object *t;
     const char *s;
     int len;
 
-    if (!is_object(item) || !(t = member(item, "factorType"))
+    if (!ga_resp_is_object(item) || !(t = ga_resp_member(item, "factorType"))
         || !json_object_is_type(t, json_type_string))
         return -1;
     s = json_object_get_string(t);
@@ -387,13 +426,14 @@ static int factor_entry(json_object *item, ga_factor_entry_t *e)
     memcpy(e->type_name, s, (size_t)len);
     e->type_name[len] = '\0';
     e->type = ga_factor_from_name(e->type_name);
+    entry_target(item, e);
     return 0;
 }
 
 ga_status_t ga_parse_factor_list(const char *body, size_t len, long http_status,
                                  ga_factor_list_t *out, ga_api_error_t *err)
 {
-    envelope_t env = {0};
+    ga_envelope_t env = {0};
     ga_status_t st = GA_ERR_INTERNAL;
     size_t n;
 
@@ -408,14 +448,14 @@ ga_status_t ga_parse_factor_list(const char *body, size_t len, long http_status,
     if ((st = open_envelope(body, len, http_status, -1, &env, err)) != GA_OK)
         goto out;
     if (err->status_code >= 500) {
-        st = server_error(err);
+        st = ga_resp_server_error(err);
         goto out;
     }
     if (err->status_code != 200) {
-        st = unusable_status(err);
+        st = ga_resp_unusable_status(err);
         goto out;
     }
-    st = bad_answer(err);
+    st = ga_resp_bad_answer(err);
     if (!env.data || !json_object_is_type(env.data, json_type_array)
         || (n = json_object_array_length(env.data)) > GA_FACTOR_LIST_MAX)
         goto out;
@@ -434,13 +474,23 @@ out:
 
 /* --------------------------------------------------------- enrollment calls */
 
+ga_status_t ga_resp_send_class(ga_api_error_t *err)
+{
+    long sc = err->status_code;
+
+    if (sc >= 500)
+        return ga_resp_server_error(err);
+    if (sc == 429 || sc == 422)
+        return GA_ERR_THROTTLED;
+    return sc == 200 ? GA_OK : GA_ERR_REJECTED;
+}
+
 ga_status_t ga_parse_send_enroll(const char *body, size_t len, long http_status,
                                  long retry_after_s, char **enrollment_token,
                                  ga_api_error_t *err)
 {
-    envelope_t env = {0};
+    ga_envelope_t env = {0};
     ga_status_t st = GA_ERR_INTERNAL;
-    long sc;
 
     if (!err)
         return GA_ERR_INTERNAL;
@@ -452,16 +502,9 @@ ga_status_t ga_parse_send_enroll(const char *body, size_t len, long http_status,
     *enrollment_token = NULL;
     if ((st = open_envelope(body, len, http_status, retry_after_s, &env, err)) != GA_OK)
         goto out;
-    sc = err->status_code;
-    if (sc >= 500)
-        st = server_error(err);
-    else if (sc == 429 || sc == 422)
-        st = GA_ERR_THROTTLED;
-    else if (sc == 200)
-        st = take_token(is_object(env.data) ? env.data : NULL, "enrollmentToken", 1,
-                        enrollment_token, err);
-    else
-        st = GA_ERR_REJECTED;
+    if ((st = ga_resp_send_class(err)) == GA_OK)
+        st = ga_resp_take_token(ga_resp_is_object(env.data) ? env.data : NULL,
+                                "enrollmentToken", 1, enrollment_token, err);
 out:
     json_object_put(env.root);
     if (st != GA_OK) {
@@ -492,10 +535,9 @@ static int contains_ci(const char *hay, size_t n, const char *needle)
     return 0;
 }
 
-/* Does the server message say the token or code expired? English
- * "expire" in any case; Chinese (simplified and traditional) and Japanese
- * wording for the other x-authing-lang values. */
-static int says_expired(const envelope_t *env)
+/* English "expire" in any case; Chinese (simplified and traditional) and
+ * Japanese wording for the other x-authing-lang values. */
+int ga_resp_says_expired(const ga_envelope_t *env)
 {
     static const char *const words[] = {"expire", "\xe8\xbf\x87\xe6\x9c\x9f" /* 过期 */,
                                         "\xe9\x81\x8e\xe6\x9c\x9f" /* 過期 */,
@@ -523,7 +565,7 @@ static int is_wrong_code(long sc, long ac, const ga_api_error_t *err)
 ga_status_t ga_parse_enroll_factor(const char *body, size_t len, long http_status,
                                    long retry_after_s, ga_api_error_t *err)
 {
-    envelope_t env = {0};
+    ga_envelope_t env = {0};
     ga_status_t st = GA_ERR_INTERNAL;
     long sc, ac;
 
@@ -534,10 +576,10 @@ ga_status_t ga_parse_enroll_factor(const char *body, size_t len, long http_statu
     sc = err->status_code;
     ac = err->api_code;
     if (sc >= 500)
-        st = server_error(err);
+        st = ga_resp_server_error(err);
     else if (sc == 200)
         st = GA_OK;
-    else if (ac == 2300 || ac == 2021 || sc == 410 || says_expired(&env))
+    else if (ac == 2300 || ac == 2021 || sc == 410 || ga_resp_says_expired(&env))
         st = GA_ERR_EXPIRED;
     else if (sc == 429)
         st = GA_ERR_THROTTLED;

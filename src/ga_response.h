@@ -59,7 +59,6 @@ void ga_mfa_trigger_clear(ga_mfa_trigger_t *t);
 typedef struct ga_signin {
     char *access_token; /* on GA_OK */
     long expires_in;    /* seconds, from expire_in or expires_in; -1 if absent */
-    char *mfa_token;    /* TODO(helper C): remove, use mfa.mfa_token */
     ga_mfa_trigger_t mfa; /* on GA_ENROLLED through apiCode 1635/1636: what
                              data carried (mfa.mfa_token may be NULL) */
 } ga_signin_t;

@@ -21,7 +21,7 @@ from emu_mfa import BIND_MFA, MfaApi
 from emu_model import (FACTOR_TYPES, IDENTIFIERS, BadValue, check_profile,
                        default_settings, fake_jwt, make_factor, make_fault, make_user,
                        new_recovery_code, new_secret, otp_data, public_factor,
-                       random_digits, totp_step, validate_settings)
+                       random_digits, totp, totp_step, validate_settings)
 
 # --------------------------------------------------------------------------
 # The request as seen by the API logic
@@ -432,7 +432,20 @@ class Core(MfaApi):
         user, err = self._require_user(req)
         if err:
             return err
+        for f in user["factors"]:
+            if f["factorType"] == "OTP":
+                self._demo_authenticator(user, f["secret"], f.get("digits", 6),
+                                         f.get("period", 30))
         return self.ok(req, [public_factor(f) for f in user["factors"]])
+
+    def _demo_authenticator(self, user, secret, digits, period):
+        """demo_authenticator: the code the user's phone app would show now."""
+        if not self.settings["demo_authenticator"]:
+            return
+        self._append(self.outbox_path, {
+            "time": round(self.now(), 3), "channel": "OTP", "to": "authenticator app",
+            "user": user["username"],
+            "code": totp(secret, self.now(), step=period, digits=digits)})
 
     def api_list_to_enroll(self, req):
         user, err = self._require_user(req)
@@ -552,6 +565,7 @@ class Core(MfaApi):
         data = {"enrollmentToken": token}
         if has_key:
             data["otpData"] = otp
+        self._demo_authenticator(user, secret, digits, period)
         return self.ok(req, data)
 
     # ----- POST /api/v3/enroll-factor -----

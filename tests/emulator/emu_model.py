@@ -238,6 +238,9 @@ SETTINGS = {
     "enroll_data_null": (False, _bool),
     "totp_wrong_answer": ("verified_false", _choice("verified_false", "error")),
     "totp_window": (1, _int_range(0, 10)),
+    # demo only: act as the user's phone app, writing the current TOTP to the
+    # outbox when a verification or an OTP enrollment is about to ask for it
+    "demo_authenticator": (False, _bool),
     "enabled_factors": (list(FACTOR_TYPES), _list_of(FACTOR_TYPES)),
     "pool_name": ("emu-pool", _str),
     # issue 4: OTP details, verification with an mfaToken, the Management API

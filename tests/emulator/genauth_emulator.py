@@ -711,6 +711,8 @@ def parse_args(argv):
                    choices=("client_secret_post", "client_secret_basic", "none"))
     p.add_argument("--handshake-timeout", type=float, default=5.0)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--demo-authenticator", action="store_true",
+                   help="demo only: write the current TOTP of OTP users to the outbox")
     return p.parse_args(argv)
 
 
@@ -723,6 +725,8 @@ def main(argv=None):
         settings["app_secret"] = args.app_secret
     if args.auth_method is not None:
         settings["token_endpoint_auth_method"] = args.auth_method
+    if args.demo_authenticator:
+        settings["demo_authenticator"] = True
     users = []
     if args.users:
         with open(args.users, encoding="utf-8") as f:

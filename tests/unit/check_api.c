@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <curl/curl.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -25,7 +26,9 @@
 #include <unistd.h>
 
 #include "ga_api.h"
+#include "ga_api_body.h"
 #include "ga_http.h"
+#include "ga_mgmt.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -60,6 +63,7 @@ typedef struct fixture {
     ga_config_t cfg;
     char app_id[64], app_secret[64], app_host[512], ca_file[1024];
     char lang[16], prefix[32], format[8], state_dir[32], cc[8];
+    char mgmt_host[512], pool_id[64], pool_secret[64];
 } fixture_t;
 
 static void fixture_init(fixture_t *f, const char *host, const char *ca)
@@ -98,6 +102,18 @@ static void fixture_init(fixture_t *f, const char *host, const char *ca)
     f->cfg.state_dir = f->state_dir;
     f->cfg.lang = f->lang;
     f->cfg.header_prefix = f->prefix;
+    snprintf(f->mgmt_host, sizeof f->mgmt_host, "%s", host);
+    f->cfg.mgmt_host = f->mgmt_host;
+}
+
+/* Management API credentials (userpool_id / userpool_secret) for f. */
+static void fixture_mgmt(fixture_t *f, const char *mgmt_host, const char *id, const char *secret)
+{
+    snprintf(f->mgmt_host, sizeof f->mgmt_host, "%s", mgmt_host);
+    snprintf(f->pool_id, sizeof f->pool_id, "%s", id);
+    snprintf(f->pool_secret, sizeof f->pool_secret, "%s", secret);
+    f->cfg.userpool_id = f->pool_id;
+    f->cfg.userpool_secret = f->pool_secret;
 }
 
 static json_object *parse(const char *s)
@@ -380,6 +396,164 @@ START_TEST(test_enroll_body_rejects)
 }
 END_TEST
 
+
+/* ------------------------------------------------------- issue-4 bodies */
+
+static void trigger_sms(ga_mfa_trigger_t *t, const char *cc, const char *phone)
+{
+    memset(t, 0, sizeof *t);
+    t->sms = 1;
+    snprintf(t->phone_cc, sizeof t->phone_cc, "%s", cc);
+    snprintf(t->phone, sizeof t->phone, "%s", phone);
+}
+
+static void trigger_email(ga_mfa_trigger_t *t, const char *email)
+{
+    memset(t, 0, sizeof *t);
+    t->email = 1;
+    snprintf(t->email_addr, sizeof t->email_addr, "%s", email);
+}
+
+START_TEST(test_mfa_bodies)
+{
+    ga_mfa_trigger_t t;
+    json_object *root;
+    char *body;
+
+    ck_assert_int_eq(ga_api_build_send_enroll_otp(&body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "factorType", "profile", NULL);
+    ck_assert_str_eq(str_at(root, "factorType"), "OTP");
+    assert_keys(obj_at(root, "profile"), NULL);
+    json_object_put(root);
+    free(body);
+
+    ck_assert_int_eq(ga_api_build_totp("012345", &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "totp", NULL);
+    ck_assert_str_eq(str_at(root, "totp"), "012345");
+    json_object_put(root);
+    free(body);
+
+    ck_assert_int_eq(ga_api_build_mgmt_token("pool-1", "s\"e\\c r\xc3\xa9t", &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "accessKeyId", "accessKeySecret", NULL);
+    ck_assert_str_eq(str_at(root, "accessKeyId"), "pool-1");
+    ck_assert_str_eq(str_at(root, "accessKeySecret"), "s\"e\\c r\xc3\xa9t");
+    json_object_put(root);
+    free(body);
+
+    trigger_sms(&t, "+86", "18812345678");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_SMS, &t, &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "phoneNumber", "phoneCountryCode", "channel", NULL);
+    ck_assert_str_eq(str_at(root, "phoneNumber"), "18812345678");
+    ck_assert_str_eq(str_at(root, "phoneCountryCode"), "+86");
+    ck_assert_str_eq(str_at(root, "channel"), "CHANNEL_VERIFY_MFA");
+    json_object_put(root);
+    free(body);
+    ck_assert_int_eq(ga_api_build_verify_code(GA_FACTOR_SMS, &t, "4321", &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "phone", "code", "phoneCountryCode", NULL);
+    ck_assert_str_eq(str_at(root, "phone"), "18812345678");
+    ck_assert_str_eq(str_at(root, "code"), "4321");
+    ck_assert_str_eq(str_at(root, "phoneCountryCode"), "+86");
+    json_object_put(root);
+    free(body);
+
+    /* no country code: the member is left out (GenAuth's default applies) */
+    trigger_sms(&t, "", "18812345678");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_SMS, &t, &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "phoneNumber", "channel", NULL);
+    json_object_put(root);
+    free(body);
+    ck_assert_int_eq(ga_api_build_verify_code(GA_FACTOR_SMS, &t, "12345678", &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "phone", "code", NULL);
+    json_object_put(root);
+    free(body);
+
+    trigger_email(&t, "alice+mfa@example.com");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_EMAIL, &t, &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "email", "channel", NULL);
+    ck_assert_str_eq(str_at(root, "email"), "alice+mfa@example.com");
+    ck_assert_str_eq(str_at(root, "channel"), "CHANNEL_VERIFY_MFA");
+    json_object_put(root);
+    free(body);
+    ck_assert_int_eq(ga_api_build_verify_code(GA_FACTOR_EMAIL, &t, "987654", &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "email", "code", NULL);
+    ck_assert_str_eq(str_at(root, "code"), "987654");
+    json_object_put(root);
+    free(body);
+
+    ck_assert_int_eq(ga_api_build_recovery("e7ad-aaa4-da75-fa37", &body), GA_OK);
+    root = parse(body);
+    assert_keys(root, "recoveryCode", NULL);
+    ck_assert_str_eq(str_at(root, "recoveryCode"), "e7ad-aaa4-da75-fa37");
+    json_object_put(root);
+    free(body);
+}
+END_TEST
+
+START_TEST(test_mfa_bodies_reject)
+{
+    static const char *const bad_codes[] = {NULL, "", "123", "123456789", "12 34", "12a4",
+                                            "１２３４", "1234\n", "-1234"};
+    char big[80], *body = (char *)0x1;
+    ga_mfa_trigger_t t;
+
+    for (size_t i = 0; i < sizeof bad_codes / sizeof bad_codes[0]; i++) {
+        trigger_sms(&t, "+86", "18812345678");
+        ck_assert_int_eq(ga_api_build_totp(bad_codes[i], &body), GA_ERR_INTERNAL);
+        ck_assert_ptr_null(body);
+        ck_assert_int_eq(ga_api_build_verify_code(GA_FACTOR_SMS, &t, bad_codes[i], &body),
+                         GA_ERR_INTERNAL);
+    }
+    ck_assert_int_eq(ga_api_build_totp("1234", NULL), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_mgmt_token(NULL, "s", &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_mgmt_token("pool 1", "s", &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_mgmt_token("pool", "", &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_mgmt_token("pool", "s\r\n", &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_mgmt_token("pool", "s\xff", &body), GA_ERR_INTERNAL);
+    ck_assert_ptr_null(body);
+    /* targets */
+    trigger_sms(&t, "+86", "");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_SMS, &t, &body), GA_ERR_INTERNAL);
+    trigger_sms(&t, "86", "18812345678");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_SMS, &t, &body), GA_ERR_INTERNAL);
+    trigger_sms(&t, "+86", "188-1234");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_SMS, &t, &body), GA_ERR_INTERNAL);
+    trigger_sms(&t, "+86", "1");
+    memset(t.phone, '1', sizeof t.phone); /* unterminated */
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_SMS, &t, &body), GA_ERR_INTERNAL);
+    trigger_email(&t, "a@b.co");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_SMS, &t, &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_OTP, &t, &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_FACE, &t, &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_EMAIL, NULL, &body), GA_ERR_INTERNAL);
+    trigger_email(&t, "a@b.co\r\nBcc: x@y.z");
+    ck_assert_int_eq(ga_api_build_send_code(GA_FACTOR_EMAIL, &t, &body), GA_ERR_INTERNAL);
+    trigger_email(&t, "no-at-sign");
+    ck_assert_int_eq(ga_api_build_verify_code(GA_FACTOR_EMAIL, &t, "1234", &body),
+                     GA_ERR_INTERNAL);
+    ck_assert_ptr_null(body);
+    /* recovery codes: printable ASCII without spaces, 8..64 */
+    ck_assert_int_eq(ga_api_build_recovery(NULL, &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_recovery("1234567", &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_recovery("1234 5678", &body), GA_ERR_INTERNAL);
+    ck_assert_int_eq(ga_api_build_recovery("1234-5678\n", &body), GA_ERR_INTERNAL);
+    memset(big, 'a', 65);
+    big[65] = '\0';
+    ck_assert_int_eq(ga_api_build_recovery(big, &body), GA_ERR_INTERNAL);
+    big[64] = '\0';
+    ck_assert_int_eq(ga_api_build_recovery(big, &body), GA_OK);
+    free(body);
+}
+END_TEST
+
 /* --------------------------------------------------- client, no server */
 
 /* A TCP port on 127.0.0.1 that is closed (bound, then released). */
@@ -535,6 +709,103 @@ START_TEST(test_ops_reject_before_io)
 }
 END_TEST
 
+/* The issue-4 calls check their arguments before any I/O too; without
+ * Management API credentials mfa_trigger is GA_ERR_CONFIG and sends
+ * nothing. */
+START_TEST(test_mfa_ops_reject_before_io)
+{
+    client_fx_t x;
+    ga_api_error_t err;
+    ga_mfa_trigger_t t, got;
+    ga_otp_data_t otp;
+    char host[64], *tok = (char *)0x1, *rc = (char *)0x1;
+    int port, fd = silent_listener(&port);
+    long t0 = now_ms();
+
+    snprintf(host, sizeof host, "https://127.0.0.1:%d", port);
+    client_open(&x, host, NULL);
+    client_start(&x);
+    /* no credentials: never sends */
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, &err), GA_ERR_CONFIG);
+    ck_assert_ptr_null(got.mfa_token);
+    ck_assert_int_eq(err.reason, GA_REASON_NONE);
+    client_close(&x);
+
+    client_open(&x, host, NULL);
+    fixture_mgmt(&x.f, host, "pool-1", "pool-secret");
+    client_start(&x);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, NULL, "username", &got, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "", "username", &got, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob\n", "username", &got, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "b\xff", "username", &got, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "account", &got, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", NULL, &got, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", NULL, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, NULL), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.send_enroll_otp(x.c, NULL, &tok, &otp, &err), GA_ERR_INTERNAL);
+    ck_assert_ptr_null(tok);
+    ck_assert_int_eq(x.ops.send_enroll_otp(x.c, "tok", NULL, &otp, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.send_enroll_otp(x.c, "tok", &tok, NULL, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.totp_verify(x.c, "tok", "12a456", &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.totp_verify(x.c, "t ok", "123456", &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.totp_verify(x.c, "tok", NULL, &err), GA_ERR_INTERNAL);
+    trigger_sms(&t, "+86", "18812345678");
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_OTP, &t, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_EMAIL, &t, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_SMS, NULL, &err), GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, "mt", GA_FACTOR_SMS, &t, "12", &err),
+                     GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, NULL, GA_FACTOR_SMS, &t, "1234", &err),
+                     GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, "m\r\nt", GA_FACTOR_OTP, NULL, "123456", &err),
+                     GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, "mt", GA_FACTOR_FACE, &t, "1234", &err),
+                     GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, "mt", GA_FACTOR_EMAIL, NULL, "1234", &err),
+                     GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.totp_recovery(x.c, "mt", "short", &rc, &err), GA_ERR_INTERNAL);
+    ck_assert_ptr_null(rc);
+    ck_assert_int_eq(x.ops.totp_recovery(x.c, "", "1234-5678-9abc", &rc, &err),
+                     GA_ERR_INTERNAL);
+    ck_assert_int_eq(x.ops.totp_recovery(x.c, "mt", "1234-5678-9abc", NULL, &err),
+                     GA_ERR_INTERNAL);
+    ck_assert_int_eq(err.reason, GA_REASON_NONE);
+    ck_assert_int_eq(err.retry_after_s, -1);
+    ck_assert_uint_eq(x.log.n, 0); /* not one request went out */
+    ck_assert_int_lt(now_ms() - t0, 500);
+    client_close(&x);
+    close(fd);
+}
+END_TEST
+
+START_TEST(test_client_new_mgmt)
+{
+    fixture_t f;
+    ga_client_t *c = NULL;
+
+    ck_assert_int_eq(ga_http_global_init(), GA_OK);
+    fixture_init(&f, "https://127.0.0.1:1", NULL);
+    fixture_mgmt(&f, "https://127.0.0.1:2", "pool", "secret");
+    ck_assert_int_eq(ga_client_new(&f.cfg, NULL, &c), GA_OK);
+    ga_client_free(c);
+    f.cfg.userpool_secret = NULL; /* one without the other */
+    ck_assert_int_eq(ga_client_new(&f.cfg, NULL, &c), GA_ERR_CONFIG);
+    f.cfg.userpool_secret = f.pool_secret;
+    f.cfg.userpool_id = NULL;
+    ck_assert_int_eq(ga_client_new(&f.cfg, NULL, &c), GA_ERR_CONFIG);
+    f.cfg.userpool_id = f.pool_id;
+    snprintf(f.mgmt_host, sizeof f.mgmt_host, "http://127.0.0.1:2");
+    ck_assert_int_eq(ga_client_new(&f.cfg, NULL, &c), GA_ERR_CONFIG);
+    f.cfg.mgmt_host = NULL;
+    ck_assert_int_eq(ga_client_new(&f.cfg, NULL, &c), GA_ERR_CONFIG);
+    snprintf(f.pool_id, sizeof f.pool_id, "po ol");
+    f.cfg.mgmt_host = f.mgmt_host;
+    snprintf(f.mgmt_host, sizeof f.mgmt_host, "https://127.0.0.1:2");
+    ck_assert_int_eq(ga_client_new(&f.cfg, NULL, &c), GA_ERR_CONFIG);
+    ck_assert_ptr_null(c);
+}
+END_TEST
+
 START_TEST(test_refused)
 {
     client_fx_t x;
@@ -658,6 +929,52 @@ START_TEST(test_budget_caps_request)
     ck_assert_int_eq(resp.new_connections, 0);
     ga_http_free(h);
     close(fd);
+}
+END_TEST
+
+/* total_timeout covers the app and the management host together: timeout
+ * 1 s, total_timeout 2 s; a hung token request and a hung code send use it
+ * up, and the next call on either host fails at once. */
+START_TEST(test_budget_both_hosts)
+{
+    client_fx_t x;
+    ga_api_error_t err;
+    ga_mfa_trigger_t t, got;
+    ga_factor_list_t list;
+    char app[64], mgmt[64];
+    int port, port2, fd = silent_listener(&port), fd2 = silent_listener(&port2);
+    long t0, elapsed;
+
+    snprintf(app, sizeof app, "https://127.0.0.1:%d", port);
+    snprintf(mgmt, sizeof mgmt, "https://127.0.0.1:%d", port2);
+    ga_mgmt_cache_reset();
+    client_open(&x, app, NULL);
+    fixture_mgmt(&x.f, mgmt, "pool-b", "secret-b");
+    x.f.cfg.connect_timeout = 1;
+    x.f.cfg.timeout = 1;
+    x.f.cfg.total_timeout = 2;
+    client_start(&x);
+    trigger_sms(&t, "+86", "18812345678");
+    t0 = now_ms();
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, &err), GA_ERR_UNAVAIL);
+    ck_assert_int_eq(err.reason, GA_REASON_TIMEOUT);
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_SMS, &t, &err), GA_ERR_UNAVAIL);
+    ck_assert(err.reason == GA_REASON_TIMEOUT || err.reason == GA_REASON_DEADLINE);
+    elapsed = now_ms() - t0;
+    ck_assert_int_ge(elapsed, 1900);
+    t0 = now_ms();
+    ck_assert_int_eq(x.ops.list_enrolled(x.c, "tok", &list, &err), GA_ERR_UNAVAIL);
+    ck_assert_int_eq(err.reason, GA_REASON_DEADLINE);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, &err), GA_ERR_UNAVAIL);
+    ck_assert_int_eq(err.reason, GA_REASON_DEADLINE);
+    ck_assert_int_lt(now_ms() - t0, 100);
+    /* the query (the user's identifier) never reaches a log line */
+    ck_assert(log_has(&x.log, "POST /api/v3/get-management-token: no answer"));
+    ck_assert(!log_has(&x.log, "userId"));
+    ck_assert(!log_has(&x.log, "secret-b"));
+    client_close(&x);
+    close(fd);
+    close(fd2);
 }
 END_TEST
 
@@ -887,6 +1204,14 @@ static void emu_setting(emu_t *e, const char *name, const char *value)
     json_object_put(emu_call(e, "POST", "/__emulator/settings", b));
 }
 
+static void emu_setting_int(emu_t *e, const char *name, int value)
+{
+    json_object *b = json_object_new_object();
+
+    json_object_object_add(b, name, json_object_new_int(value));
+    json_object_put(emu_call(e, "POST", "/__emulator/settings", b));
+}
+
 static void emu_fault(emu_t *e, const char *path, const char *kind, int count)
 {
     json_object *f = json_object_new_object();
@@ -1029,6 +1354,92 @@ START_TEST(test_emu_flow)
     }
     free(et);
     ga_signin_clear(&si);
+    client_close(&x);
+    emu_close(&e);
+}
+END_TEST
+
+/* The newest CHANNEL_VERIFY_MFA code the emulator sent to `to` (outbox). */
+static void emu_verify_code(emu_t *e, const char *to, char *code, size_t codelen)
+{
+    json_object *entry, *v, *ch;
+    FILE *fp;
+    char line[4096];
+
+    code[0] = '\0';
+    ck_assert_ptr_nonnull(e->outbox);
+    ck_assert_ptr_nonnull(fp = fopen(e->outbox, "r"));
+    while (fgets(line, sizeof line, fp)) {
+        entry = json_tokener_parse(line);
+        if (entry && json_object_object_get_ex(entry, "to", &v)
+            && strcmp(json_object_get_string(v), to) == 0
+            && json_object_object_get_ex(entry, "sendChannel", &ch)
+            && json_object_get_string(ch)
+            && strcmp(json_object_get_string(ch), "CHANNEL_VERIFY_MFA") == 0
+            && json_object_object_get_ex(entry, "code", &v))
+            snprintf(code, codelen, "%s", json_object_get_string(v));
+        json_object_put(entry);
+    }
+    fclose(fp);
+    ck_assert_msg(code[0] != '\0', "no CHANNEL_VERIFY_MFA code in the outbox for %s", to);
+}
+
+/* Against the emulator: enroll SMS, then trigger data from the Management
+ * API (cached token), send a code, verify it with the mfaToken. */
+START_TEST(test_emu_mfa_sms)
+{
+    client_fx_t x;
+    emu_t e;
+    ga_api_error_t err;
+    ga_signin_t si;
+    ga_profile_t p;
+    ga_mfa_trigger_t t;
+    char *et = NULL, code[16], wrong[16], to[40];
+    ga_status_t st;
+
+    emu_open(&e);
+    emu_add_user(&e);
+    ga_mgmt_cache_reset();
+    client_open(&x, e.url, e.ca);
+    fixture_mgmt(&x.f, e.url, "emu-userpool-id", "emu-userpool-secret");
+    client_start(&x);
+    ck_assert_int_eq(x.ops.signin(x.c, e.user, e.password, &si, &err), GA_OK);
+    profile_sms(&p, "+86", e.phone);
+    ck_assert_int_eq(x.ops.send_enroll(x.c, si.access_token, &p, &et, &err), GA_OK);
+    emu_code(&e, et, code, sizeof code);
+    ck_assert_int_eq(x.ops.enroll(x.c, si.access_token, GA_FACTOR_SMS, et, code, &err), GA_OK);
+
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, e.user, "username", &t, &err), GA_OK);
+    ck_assert_ptr_nonnull(t.mfa_token);
+    ck_assert_int_eq(t.sms, 1);
+    ck_assert_str_eq(t.phone, e.phone);
+    ga_mfa_trigger_clear(&t);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, e.user, "username", &t, &err), GA_OK);
+    ck_assert_uint_eq(log_count(&x.log, "management token fetched"), 1);
+    /* the enrollment code went to the same phone a moment ago: throttled */
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_SMS, &t, &err), GA_ERR_THROTTLED);
+    ck_assert_int_eq(err.status_code, 422);
+    emu_setting_int(&e, "rate_limit_seconds", 0);
+    st = x.ops.send_mfa_code(x.c, GA_FACTOR_SMS, &t, &err);
+    emu_setting_int(&e, "rate_limit_seconds", 60);
+    ck_assert_int_eq(st, GA_OK);
+    snprintf(to, sizeof to, "+86 %s", e.phone);
+    emu_verify_code(&e, to, code, sizeof code);
+    snprintf(wrong, sizeof wrong, "%s", code);
+    wrong[0] = wrong[0] == '9' ? '0' : (char)(wrong[0] + 1);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, t.mfa_token, GA_FACTOR_SMS, &t, wrong, &err),
+                     GA_ERR_WRONG_CODE);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, t.mfa_token, GA_FACTOR_SMS, &t, code, &err),
+                     GA_OK);
+    for (size_t i = 0; i < x.log.n; i++) {
+        ck_assert_ptr_null(strstr(x.log.line[i], t.mfa_token));
+        ck_assert_ptr_null(strstr(x.log.line[i], e.phone));
+        ck_assert_ptr_null(strstr(x.log.line[i], "emu-userpool-secret"));
+    }
+    ga_mfa_trigger_clear(&t);
+    free(et);
+    ga_signin_clear(&si);
+    ga_mgmt_cache_reset();
     client_close(&x);
     emu_close(&e);
 }
@@ -1463,6 +1874,536 @@ START_TEST(test_canned_bodies)
 }
 END_TEST
 
+/* ------------------------------------- issue-4 calls on the wire (HTTPS) */
+
+/* A keep-alive HTTPS server that answers by path (each path's answers in
+ * order, the last one repeated) and records every request as one JSON
+ * line {conn (the client's port: one per TCP connection), method, target
+ * (path and raw query), headers [[name, value]...], body} in argv[4]. */
+static const char recorder_py[] =
+    "import http.server, json, ssl, sys, threading\n"
+    "answers = json.loads(sys.argv[3])\n"
+    "log = open(sys.argv[4], 'a')\n"
+    "lock = threading.Lock()\n"
+    "served = {}\n"
+    "class H(http.server.BaseHTTPRequestHandler):\n"
+    "    protocol_version = 'HTTP/1.1'\n"
+    "    def log_message(self, *a):\n"
+    "        pass\n"
+    "    def answer(self):\n"
+    "        n = int(self.headers.get('Content-Length') or 0)\n"
+    "        body = self.rfile.read(n).decode('utf-8', 'replace') if n else None\n"
+    "        path = self.path.split('?')[0]\n"
+    "        with lock:\n"
+    "            i = served.get(path, 0)\n"
+    "            served[path] = i + 1\n"
+    "            log.write(json.dumps({'conn': self.client_address[1], 'method': self.command,\n"
+    "                                  'target': self.path, 'body': body,\n"
+    "                                  'headers': [[k.lower(), v] for k, v in self.headers.items()]})\n"
+    "                      + '\\n')\n"
+    "            log.flush()\n"
+    "        todo = answers.get(path) or [[404, '{\"statusCode\":404}']]\n"
+    "        status, text = todo[min(i, len(todo) - 1)]\n"
+    "        data = text.encode('utf-8')\n"
+    "        self.send_response(status)\n"
+    "        self.send_header('Content-Type', 'application/json')\n"
+    "        self.send_header('Content-Length', str(len(data)))\n"
+    "        self.end_headers()\n"
+    "        self.wfile.write(data)\n"
+    "    do_GET = do_POST = answer\n"
+    "srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+    "srv.daemon_threads = True\n"
+    "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+    "ctx.load_cert_chain(sys.argv[1], sys.argv[2])\n"
+    "srv.socket = ctx.wrap_socket(srv.socket, server_side=True)\n"
+    "print(srv.server_address[1], flush=True)\n"
+    "srv.serve_forever()\n";
+
+typedef struct recorder {
+    pid_t pid;
+    int port;
+    char log[64];
+    char app[64];  /* https://localhost:PORT */
+    char mgmt[64]; /* https://127.0.0.1:PORT: the same server under another name */
+} recorder_t;
+
+/* Start the recorder with answers {path: [[http, body]...]}; 0, or -1
+ * when the certificates are not there (the caller skips). */
+static int recorder_start(recorder_t *rs, json_object *answers)
+{
+    char dir[1024], cert[1100], key[1100], line[32] = "";
+    const char *ca = getenv("GA_TEST_CA"), *slash = strrchr(ca, '/');
+    int fds[2], lfd;
+    FILE *fp;
+
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - ca) : 1, slash ? ca : ".");
+    snprintf(cert, sizeof cert, "%s/server.pem", dir);
+    snprintf(key, sizeof key, "%s/server.key", dir);
+    if (access(cert, R_OK) != 0 || access(key, R_OK) != 0) {
+        json_object_put(answers);
+        return -1;
+    }
+    snprintf(rs->log, sizeof rs->log, "/tmp/check_api_wire.XXXXXX");
+    ck_assert_int_ge(lfd = mkstemp(rs->log), 0);
+    close(lfd);
+    ck_assert_int_eq(pipe(fds), 0);
+    rs->pid = fork();
+    ck_assert_int_ge(rs->pid, 0);
+    if (rs->pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl("/usr/bin/python3", "python3", "-c", recorder_py, cert, key,
+              json_object_to_json_string_ext(answers, JSON_C_TO_STRING_PLAIN), rs->log,
+              (char *)NULL);
+        _exit(127);
+    }
+    json_object_put(answers);
+    close(fds[1]);
+    ck_assert_ptr_nonnull(fp = fdopen(fds[0], "r"));
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, fp));
+    fclose(fp);
+    rs->port = atoi(line);
+    snprintf(rs->app, sizeof rs->app, "https://localhost:%d", rs->port);
+    snprintf(rs->mgmt, sizeof rs->mgmt, "https://127.0.0.1:%d", rs->port);
+    return 0;
+}
+
+static void recorder_stop(recorder_t *rs)
+{
+    kill(rs->pid, SIGTERM);
+    waitpid(rs->pid, NULL, 0);
+    unlink(rs->log);
+}
+
+/* answers[path] += [http, body] */
+static void answer_add(json_object *answers, const char *path, int http, const char *body)
+{
+    json_object *list = NULL, *a = json_object_new_array();
+
+    if (!json_object_object_get_ex(answers, path, &list)) {
+        list = json_object_new_array();
+        json_object_object_add(answers, path, list);
+    }
+    json_object_array_add(a, json_object_new_int(http));
+    json_object_array_add(a, json_object_new_string(body));
+    json_object_array_add(list, a);
+}
+
+/* The recorded requests, in order (a JSON array; caller puts it). */
+static json_object *recorded(const recorder_t *rs)
+{
+    json_object *all = json_object_new_array(), *r;
+    char line[65536];
+    FILE *fp = fopen(rs->log, "r");
+
+    ck_assert_ptr_nonnull(fp);
+    while (fgets(line, sizeof line, fp)) {
+        ck_assert_ptr_nonnull(r = json_tokener_parse(line));
+        json_object_array_add(all, r);
+    }
+    fclose(fp);
+    return all;
+}
+
+static json_object *req_at(json_object *all, size_t i)
+{
+    ck_assert_uint_gt(json_object_array_length(all), i);
+    return json_object_array_get_idx(all, i);
+}
+
+/* The value of header name (lower case) in request r, or NULL; fails if
+ * the header was sent more than once. */
+static const char *req_header(json_object *r, const char *name)
+{
+    json_object *hs, *h;
+    const char *found = NULL;
+
+    ck_assert(json_object_object_get_ex(r, "headers", &hs));
+    for (size_t i = 0; i < json_object_array_length(hs); i++) {
+        h = json_object_array_get_idx(hs, i);
+        if (strcmp(json_object_get_string(json_object_array_get_idx(h, 0)), name) == 0) {
+            ck_assert_msg(!found, "header %s sent twice", name);
+            found = json_object_get_string(json_object_array_get_idx(h, 1));
+        }
+    }
+    return found;
+}
+
+static long req_conn(json_object *r)
+{
+    json_object *v;
+
+    ck_assert(json_object_object_get_ex(r, "conn", &v));
+    return (long)json_object_get_int64(v);
+}
+
+/* Request i is method + target; its body, parsed (NULL for none). */
+static json_object *req_check(json_object *all, size_t i, const char *method,
+                              const char *target)
+{
+    json_object *r = req_at(all, i), *b = NULL;
+
+    ck_assert_str_eq(str_at(r, "method"), method);
+    ck_assert_str_eq(str_at(r, "target"), target);
+    if (json_object_object_get_ex(r, "body", &b) && json_object_is_type(b, json_type_string))
+        return parse(json_object_get_string(b));
+    return NULL;
+}
+
+/* The headers every call sends (ga_api.h), on request r to host. */
+static void req_common(json_object *r, const char *host)
+{
+    char want[80];
+
+    ck_assert_str_eq(req_header(r, "x-authing-app-id"), "emu-app-id");
+    ck_assert_str_eq(req_header(r, "x-authing-lang"), "en-US");
+    ck_assert_str_eq(req_header(r, "x-authing-request-from"), "pam_genauth");
+    ck_assert_str_eq(req_header(r, "x-authing-sdk-version"), "pam_genauth:" PACKAGE_VERSION);
+    ck_assert_str_eq(req_header(r, "x-real-ip"), "198.51.100.9");
+    snprintf(want, sizeof want, "%s", host + strlen("https://"));
+    ck_assert_str_eq(req_header(r, "host"), want);
+}
+
+/* Was connection conn of request i used by any earlier request? */
+static int conn_seen_before(json_object *all, size_t i)
+{
+    long conn = req_conn(req_at(all, i));
+
+    for (size_t k = 0; k < i; k++)
+        if (req_conn(req_at(all, k)) == conn)
+            return 1;
+    return 0;
+}
+
+/* No request carries needle in a header or in its target; in bodies only
+ * request allowed (-1: none). */
+static void assert_nowhere(json_object *all, const char *needle, long allowed)
+{
+    for (size_t i = 0; i < json_object_array_length(all); i++) {
+        json_object *r = req_at(all, i), *b = NULL;
+        const char *text = json_object_to_json_string(json_object_object_get(r, "headers"));
+
+        ck_assert_msg(!strstr(text, needle), "request %zu: %s in a header", i, needle);
+        ck_assert_msg(!strstr(str_at(r, "target"), needle), "request %zu: %s in the URL", i,
+                      needle);
+        if ((long)i != allowed && json_object_object_get_ex(r, "body", &b)
+            && json_object_is_type(b, json_type_string))
+            ck_assert_msg(!strstr(json_object_get_string(b), needle), "request %zu: %s in "
+                          "the body", i, needle);
+    }
+}
+
+#define OTP_URI "otpauth://totp/pool:bob?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=pool"
+
+/* The user-token and mfaToken calls: method, path, headers, bodies, and a
+ * fresh connection for every send and verification. */
+START_TEST(test_mfa_wire_user)
+{
+    json_object *answers = json_object_new_object(), *all, *b;
+    recorder_t rs;
+    client_fx_t x;
+    ga_api_error_t err;
+    ga_factor_list_t list;
+    ga_otp_data_t otp;
+    ga_mfa_trigger_t t;
+    char *et = NULL, *rc = NULL;
+    size_t n = 0;
+
+    answer_add(answers, "/api/v3/list-enrolled-factors", 200, "{\"statusCode\":200,\"data\":[]}");
+    answer_add(answers, "/api/v3/send-enroll-factor-request", 200,
+               "{\"statusCode\":200,\"data\":{\"enrollmentToken\":\"et-otp\",\"otpData\":{"
+               "\"qrCodeUri\":\"" OTP_URI "\",\"recoveryCode\":\"rc-1111-2222\"}}}");
+    answer_add(answers, "/api/v3/mfa-totp-verify", 200,
+               "{\"statusCode\":200,\"data\":{\"verified\":true}}");
+    answer_add(answers, "/api/v3/mfa-totp-verify", 200,
+               "{\"statusCode\":200,\"data\":{\"verified\":false}}");
+    answer_add(answers, "/api/v3/send-sms", 200, "{\"statusCode\":200,\"message\":\"sent\"}");
+    answer_add(answers, "/api/v3/send-email", 200, "{\"statusCode\":422,\"message\":\"wait\"}");
+    answer_add(answers, "/api/v2/applications/mfa/sms/verify", 200, "{\"code\":6001}");
+    answer_add(answers, "/api/v2/applications/mfa/email/verify", 200, "{\"code\":200}");
+    answer_add(answers, "/api/v2/mfa/totp/verify", 200, "{\"code\":2021}");
+    answer_add(answers, "/api/v2/mfa/totp/recovery", 200,
+               "{\"code\":200,\"data\":{\"recoveryCode\":\"new-rc-3333-4444\"}}");
+    if (recorder_start(&rs, answers) != 0)
+        return;
+    client_open(&x, rs.app, getenv("GA_TEST_CA"));
+    client_start(&x);
+    ck_assert_int_eq(ga_client_set_end_user_ip(x.c, "198.51.100.9"), GA_OK);
+
+    /* two look-ups share one connection: the server keeps it alive */
+    ck_assert_int_eq(x.ops.list_enrolled(x.c, "user.tok", &list, &err), GA_OK);
+    ck_assert_int_eq(x.ops.list_enrolled(x.c, "user.tok", &list, &err), GA_OK);
+    ck_assert_int_eq(x.ops.send_enroll_otp(x.c, "user.tok", &et, &otp, &err), GA_OK);
+    ck_assert_str_eq(et, "et-otp");
+    ck_assert_str_eq(otp.qr_uri, OTP_URI);
+    ck_assert_str_eq(otp.recovery_code, "rc-1111-2222");
+    ck_assert_int_eq(x.ops.totp_verify(x.c, "user.tok", "123456", &err), GA_OK);
+    ck_assert_int_eq(x.ops.totp_verify(x.c, "user.tok", "654321", &err), GA_ERR_WRONG_CODE);
+    trigger_sms(&t, "+86", "18812345678");
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_SMS, &t, &err), GA_OK);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, "mfa.tok", GA_FACTOR_SMS, &t, "4321", &err),
+                     GA_ERR_WRONG_CODE);
+    ck_assert_int_eq(err.status_code, 6001);
+    trigger_email(&t, "bob@example.com");
+    ck_assert_int_eq(x.ops.send_mfa_code(x.c, GA_FACTOR_EMAIL, &t, &err), GA_ERR_THROTTLED);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, "mfa.tok", GA_FACTOR_EMAIL, &t, "98765", &err),
+                     GA_OK);
+    ck_assert_int_eq(x.ops.verify_mfa_code(x.c, "mfa.tok", GA_FACTOR_OTP, NULL, "000111", &err),
+                     GA_ERR_EXPIRED);
+    ck_assert_int_eq(x.ops.totp_recovery(x.c, "mfa.tok", "rc-1111-2222", &rc, &err), GA_OK);
+    ck_assert_str_eq(rc, "new-rc-3333-4444");
+    client_close(&x);
+    all = recorded(&rs);
+    ck_assert_uint_eq(json_object_array_length(all), 11);
+
+    ck_assert_ptr_null(req_check(all, n++, "GET", "/api/v3/list-enrolled-factors"));
+    ck_assert_ptr_null(req_check(all, n++, "GET", "/api/v3/list-enrolled-factors"));
+    ck_assert(conn_seen_before(all, 1));
+    b = req_check(all, n, "POST", "/api/v3/send-enroll-factor-request");
+    assert_keys(b, "factorType", "profile", NULL);
+    ck_assert_str_eq(str_at(b, "factorType"), "OTP");
+    assert_keys(obj_at(b, "profile"), NULL);
+    ck_assert_str_eq(req_header(req_at(all, n++), "authorization"), "Bearer user.tok");
+    json_object_put(b);
+    for (int i = 0; i < 2; i++) {
+        b = req_check(all, n, "POST", "/api/v3/mfa-totp-verify");
+        assert_keys(b, "totp", NULL);
+        ck_assert_str_eq(str_at(b, "totp"), i ? "654321" : "123456");
+        ck_assert_str_eq(req_header(req_at(all, n++), "authorization"), "Bearer user.tok");
+        json_object_put(b);
+    }
+    b = req_check(all, n, "POST", "/api/v3/send-sms");
+    assert_keys(b, "phoneNumber", "phoneCountryCode", "channel", NULL);
+    ck_assert_str_eq(str_at(b, "phoneNumber"), "18812345678");
+    ck_assert_str_eq(str_at(b, "phoneCountryCode"), "+86");
+    ck_assert_str_eq(str_at(b, "channel"), "CHANNEL_VERIFY_MFA");
+    ck_assert_ptr_null(req_header(req_at(all, n++), "authorization"));
+    json_object_put(b);
+    b = req_check(all, n, "POST", "/api/v2/applications/mfa/sms/verify");
+    assert_keys(b, "phone", "code", "phoneCountryCode", NULL);
+    ck_assert_str_eq(str_at(b, "phone"), "18812345678");
+    ck_assert_str_eq(str_at(b, "code"), "4321");
+    ck_assert_str_eq(req_header(req_at(all, n++), "authorization"), "Bearer mfa.tok");
+    json_object_put(b);
+    b = req_check(all, n, "POST", "/api/v3/send-email");
+    assert_keys(b, "email", "channel", NULL);
+    ck_assert_str_eq(str_at(b, "email"), "bob@example.com");
+    ck_assert_ptr_null(req_header(req_at(all, n++), "authorization"));
+    json_object_put(b);
+    b = req_check(all, n, "POST", "/api/v2/applications/mfa/email/verify");
+    assert_keys(b, "email", "code", NULL);
+    ck_assert_str_eq(str_at(b, "code"), "98765");
+    ck_assert_str_eq(req_header(req_at(all, n++), "authorization"), "Bearer mfa.tok");
+    json_object_put(b);
+    b = req_check(all, n, "POST", "/api/v2/mfa/totp/verify");
+    assert_keys(b, "totp", NULL);
+    ck_assert_str_eq(str_at(b, "totp"), "000111");
+    ck_assert_str_eq(req_header(req_at(all, n++), "authorization"), "Bearer mfa.tok");
+    json_object_put(b);
+    b = req_check(all, n, "POST", "/api/v2/mfa/totp/recovery");
+    assert_keys(b, "recoveryCode", NULL);
+    ck_assert_str_eq(str_at(b, "recoveryCode"), "rc-1111-2222");
+    ck_assert_str_eq(req_header(req_at(all, n++), "authorization"), "Bearer mfa.tok");
+    json_object_put(b);
+    for (size_t i = 0; i < n; i++) {
+        json_object *r = req_at(all, i);
+
+        req_common(r, rs.app);
+        ck_assert_ptr_null(req_header(r, "x-authing-userpool-id"));
+        /* every send and verification on a connection of its own */
+        if (i >= 2)
+            ck_assert_msg(!conn_seen_before(all, i), "request %zu reused a connection", i);
+    }
+    assert_nowhere(all, "emu-app-secret", -1);
+    /* the debug log: no code, token or target in clear */
+    for (size_t i = 0; i < x.log.n; i++) {
+        static const char *const secret[] = {"user.tok", "mfa.tok", "123456", "654321", "4321",
+                                             "98765", "000111", "rc-1111", "new-rc",
+                                             "18812345678", "bob@example.com", "et-otp"};
+        for (size_t k = 0; k < sizeof secret / sizeof secret[0]; k++)
+            ck_assert_msg(!strstr(x.log.line[i], secret[k]), "log line shows %s: %s", secret[k],
+                          x.log.line[i]);
+    }
+    ck_assert(log_has(&x.log, "sending an MFA code by SMS to +86 188****5678"));
+    ck_assert(log_has(&x.log, "sending an MFA code by EMAIL to b***@example.com"));
+    json_object_put(all);
+    free(et);
+    free(rc);
+    ga_otp_data_clear(&otp);
+    recorder_stop(&rs);
+}
+END_TEST
+
+#define MGMT_OK(tok, life)                                                                \
+    "{\"statusCode\":200,\"data\":{\"access_token\":\"" tok "\",\"expires_in\":" #life "}}"
+#define TRIGGER_OK                                                                        \
+    "{\"statusCode\":200,\"data\":{\"mfaToken\":\"mfa.from.mgmt\",\"applicationMfa\":["    \
+    "{\"mfaPolicy\":\"SMS\",\"status\":1}],\"mfaPhone\":\"13912345678\","                 \
+    "\"mfaPhoneCountryCode\":\"+86\"}}"
+
+/* Management API: host, headers, body, query encoding, token cache. */
+START_TEST(test_mfa_wire_mgmt)
+{
+    static const char user_id[] = "a+b c&d=e/\xc3\xbc@example.com";
+    json_object *answers = json_object_new_object(), *all, *b;
+    recorder_t rs;
+    client_fx_t x;
+    ga_api_error_t err;
+    ga_mfa_trigger_t got;
+    char want[512], *dec;
+    CURL *curl;
+    const char *target, *q;
+
+    answer_add(answers, "/api/v3/get-management-token", 200, MGMT_OK("mgmt.tok.1", 7200));
+    answer_add(answers, "/api/v3/get-mfa-trigger-data", 200, TRIGGER_OK);
+    if (recorder_start(&rs, answers) != 0)
+        return;
+    ga_mgmt_cache_reset();
+    client_open(&x, rs.app, getenv("GA_TEST_CA"));
+    fixture_mgmt(&x.f, rs.mgmt, "pool-1", "pool-secret-xyz");
+    client_start(&x);
+    ck_assert_int_eq(ga_client_set_end_user_ip(x.c, "198.51.100.9"), GA_OK);
+    /* two look-ups, one token */
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(x.ops.mfa_trigger(x.c, user_id, "email", &got, &err), GA_OK);
+        ck_assert_str_eq(got.mfa_token, "mfa.from.mgmt");
+        ck_assert_int_eq(got.sms, 1);
+        ck_assert_str_eq(got.phone, "13912345678");
+        ga_mfa_trigger_clear(&got);
+    }
+    client_close(&x);
+    all = recorded(&rs);
+    ck_assert_uint_eq(json_object_array_length(all), 3);
+    b = req_check(all, 0, "POST", "/api/v3/get-management-token");
+    assert_keys(b, "accessKeyId", "accessKeySecret", NULL);
+    ck_assert_str_eq(str_at(b, "accessKeyId"), "pool-1");
+    ck_assert_str_eq(str_at(b, "accessKeySecret"), "pool-secret-xyz");
+    json_object_put(b);
+    ck_assert_ptr_null(req_header(req_at(all, 0), "authorization"));
+    for (size_t i = 0; i < 3; i++) {
+        json_object *r = req_at(all, i);
+
+        req_common(r, rs.mgmt); /* the management host, not app_host */
+        ck_assert_str_eq(req_header(r, "x-authing-userpool-id"), "pool-1");
+        if (i == 0)
+            continue;
+        ck_assert_str_eq(req_header(r, "authorization"), "Bearer mgmt.tok.1");
+        ck_assert_str_eq(str_at(r, "method"), "GET");
+        ck_assert_ptr_null(json_object_get_string(json_object_object_get(r, "body")));
+        /* the query: three members, each value encoded by libcurl */
+        target = str_at(r, "target");
+        ck_assert(strncmp(target, "/api/v3/get-mfa-trigger-data?appId=emu-app-id&userId=", 53)
+                  == 0);
+        q = target + 53;
+        ck_assert_ptr_nonnull(strstr(q, "&userIdType=email"));
+        ck_assert_str_eq(strstr(q, "&userIdType=email"), "&userIdType=email");
+        for (const char *p = target; *p; p++)
+            ck_assert_msg((unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f, "raw byte %02x",
+                          (unsigned char)*p);
+        snprintf(want, sizeof want, "%.*s", (int)(strstr(q, "&userIdType") - q), q);
+        ck_assert_ptr_null(strpbrk(want, "&=/@ ")); /* none left raw */
+        /* '+' is not a space (libcurl writes lower-case hex) */
+        ck_assert(strstr(want, "%2B") || strstr(want, "%2b"));
+        ck_assert_ptr_nonnull(curl = curl_easy_init());
+        for (char *p = want; *p; p++)
+            if (*p == '+')
+                *p = ' '; /* form encoding of a space */
+        ck_assert_ptr_nonnull(dec = curl_easy_unescape(curl, want, 0, NULL));
+        ck_assert_str_eq(dec, user_id);
+        curl_free(dec);
+        curl_easy_cleanup(curl);
+    }
+    /* the pool secret only in the token request's body */
+    assert_nowhere(all, "pool-secret-xyz", 0);
+    assert_nowhere(all, "emu-app-secret", -1);
+    for (size_t i = 0; i < x.log.n; i++) {
+        ck_assert_ptr_null(strstr(x.log.line[i], "mgmt.tok"));
+        ck_assert_ptr_null(strstr(x.log.line[i], "pool-secret"));
+        ck_assert_ptr_null(strstr(x.log.line[i], "mfa.from.mgmt"));
+        ck_assert_ptr_null(strstr(x.log.line[i], "example.com"));
+        ck_assert_ptr_null(strstr(x.log.line[i], "userId"));
+    }
+    ck_assert(log_has(&x.log, "GET /api/v3/get-mfa-trigger-data: HTTP 200"));
+    json_object_put(all);
+    recorder_stop(&rs);
+}
+END_TEST
+
+/* The token cache: a 401 drops the token and fetches a new one, once; a
+ * token too close to expiry is not reused; another secret is another key. */
+START_TEST(test_mfa_wire_token_refresh)
+{
+    json_object *answers = json_object_new_object(), *all;
+    recorder_t rs;
+    client_fx_t x;
+    ga_api_error_t err;
+    ga_mfa_trigger_t got;
+    static const char *const want[][2] = {
+        {"POST", NULL},         {"GET", "Bearer tok.A"}, /* 401 */
+        {"POST", NULL},         {"GET", "Bearer tok.B"}, /* 200 */
+        {"GET", "Bearer tok.B"},                         /* cached */
+        {"GET", "Bearer tok.B"}, {"POST", NULL},  {"GET", "Bearer tok.C"}, /* 401, 401 */
+        {"POST", NULL},         {"GET", "Bearer tok.D"}, /* another secret */
+        {"POST", NULL},         {"GET", "Bearer tok.D"}, /* expires_in 60: */
+        {"POST", NULL},         {"GET", "Bearer tok.D"}, /* never reused */
+    };
+
+    answer_add(answers, "/api/v3/get-management-token", 200, MGMT_OK("tok.A", 7200));
+    answer_add(answers, "/api/v3/get-management-token", 200, MGMT_OK("tok.B", 7200));
+    answer_add(answers, "/api/v3/get-management-token", 200, MGMT_OK("tok.C", 7200));
+    answer_add(answers, "/api/v3/get-management-token", 200, MGMT_OK("tok.D", 60));
+    answer_add(answers, "/api/v3/get-mfa-trigger-data", 401,
+               "{\"statusCode\":401,\"message\":\"token expired\"}");
+    answer_add(answers, "/api/v3/get-mfa-trigger-data", 200, TRIGGER_OK);
+    answer_add(answers, "/api/v3/get-mfa-trigger-data", 200, TRIGGER_OK);
+    answer_add(answers, "/api/v3/get-mfa-trigger-data", 200, "{\"statusCode\":401}");
+    answer_add(answers, "/api/v3/get-mfa-trigger-data", 401, "<html>401</html>");
+    answer_add(answers, "/api/v3/get-mfa-trigger-data", 200, TRIGGER_OK);
+    if (recorder_start(&rs, answers) != 0)
+        return;
+    ga_mgmt_cache_reset();
+    client_open(&x, rs.app, getenv("GA_TEST_CA"));
+    fixture_mgmt(&x.f, rs.mgmt, "pool-1", "secret-1");
+    client_start(&x);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, &err), GA_OK);
+    ga_mfa_trigger_clear(&got);
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, &err), GA_OK);
+    ga_mfa_trigger_clear(&got);
+    /* refused with the cached token and with a new one: no third try */
+    ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, &err), GA_ERR_UNAVAIL);
+    ck_assert_int_eq(err.http_status, 401);
+    ck_assert_int_eq(err.reason, GA_REASON_HTTP);
+    ck_assert_ptr_null(got.mfa_token);
+    ck_assert(log_has(&x.log, "management token refused (cached token)"));
+    ck_assert(log_has(&x.log, "management token refused (new token)"));
+    client_close(&x);
+    /* the same host and pool with another secret: not the cached token */
+    client_open(&x, rs.app, getenv("GA_TEST_CA"));
+    fixture_mgmt(&x.f, rs.mgmt, "pool-1", "secret-2");
+    client_start(&x);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(x.ops.mfa_trigger(x.c, "bob", "username", &got, &err), GA_OK);
+        ga_mfa_trigger_clear(&got);
+    }
+    client_close(&x);
+    all = recorded(&rs);
+    ck_assert_uint_eq(json_object_array_length(all), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_object *r = req_at(all, i);
+
+        ck_assert_str_eq(str_at(r, "method"), want[i][0]);
+        if (want[i][1])
+            ck_assert_str_eq(req_header(r, "authorization"), want[i][1]);
+        else
+            ck_assert_str_eq(str_at(r, "target"), "/api/v3/get-management-token");
+    }
+    json_object_put(all);
+    ga_mgmt_cache_reset();
+    recorder_stop(&rs);
+}
+END_TEST
+
 static void add_emulator_tests(Suite *s)
 {
     TCase *tc;
@@ -1475,6 +2416,7 @@ static void add_emulator_tests(Suite *s)
     tc = tcase_create("emulator");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_emu_flow);
+    tcase_add_test(tc, test_emu_mfa_sms);
     tcase_add_test(tc, test_emu_wire);
     tcase_add_test(tc, test_emu_wrong_password);
     tcase_add_test(tc, test_emu_basic_auth);
@@ -1483,6 +2425,9 @@ static void add_emulator_tests(Suite *s)
     tcase_add_test(tc, test_emu_faults);
     tcase_add_test(tc, test_canned_headers);
     tcase_add_test(tc, test_canned_bodies);
+    tcase_add_test(tc, test_mfa_wire_user);
+    tcase_add_test(tc, test_mfa_wire_mgmt);
+    tcase_add_test(tc, test_mfa_wire_token_refresh);
     suite_add_tcase(s, tc);
 }
 
@@ -1502,11 +2447,15 @@ static Suite *api_suite(void)
     tcase_add_test(tc, test_send_enroll_body_rejects);
     tcase_add_test(tc, test_enroll_body);
     tcase_add_test(tc, test_enroll_body_rejects);
+    tcase_add_test(tc, test_mfa_bodies);
+    tcase_add_test(tc, test_mfa_bodies_reject);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("arguments");
     tcase_add_test(tc, test_client_new);
     tcase_add_test(tc, test_ops_reject_before_io);
+    tcase_add_test(tc, test_mfa_ops_reject_before_io);
+    tcase_add_test(tc, test_client_new_mgmt);
     tcase_add_test(tc, test_http_new_rejects);
     tcase_add_test(tc, test_http_request_rejects);
     suite_add_tcase(s, tc);
@@ -1517,6 +2466,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, test_timeout);
     tcase_add_test(tc, test_budget);
     tcase_add_test(tc, test_budget_caps_request);
+    tcase_add_test(tc, test_budget_both_hosts);
     tcase_add_test(tc, test_dns);
     suite_add_tcase(s, tc);
 

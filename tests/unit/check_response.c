@@ -195,6 +195,13 @@ static const rcase_t signin_cases[] = {
     {"message invalid UTF-8", P_SIGNIN,
      "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"x\xff\xfe\xc3y\"}", 200, -1, UNAV,
      BAD, 0, 0, "", -1},
+    /* json-c's own UTF-8 check accepts these two (regression) */
+    {"message overlong UTF-8", P_SIGNIN,
+     "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"\xc0\xaf\"}", 200, -1, UNAV, BAD, 0, 0,
+     "", -1},
+    {"message UTF-8 surrogate", P_SIGNIN,
+     "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"\xed\xa0\x80\"}", 200, -1, UNAV, BAD, 0,
+     0, "", -1},
     {"raw control character in a string", P_SIGNIN,
      "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"x\x01y\"}", 200, -1, UNAV, BAD, 0, 0,
      "", -1},
@@ -639,7 +646,7 @@ START_TEST(test_signin_values)
         ck_assert_int_eq(r.st, GA_OK);
         ck_assert_str_eq(r.signin.access_token, v[i].token);
         ck_assert_int_eq(r.signin.expires_in, v[i].expires);
-        ck_assert_ptr_null(r.signin.mfa_token);
+        ck_assert_ptr_null(r.signin.mfa.mfa_token);
         result_free(&r);
         ck_assert_ptr_null(r.signin.access_token);
         ck_assert_int_eq(r.signin.expires_in, -1);
@@ -657,12 +664,12 @@ START_TEST(test_signin_mfa_token)
 
     run(P_SIGNIN, b, sizeof b - 1, 200, -1, &r);
     ck_assert_int_eq(r.st, GA_ENROLLED);
-    ck_assert_str_eq(r.signin.mfa_token, "mfa.jwt.x");
+    ck_assert_str_eq(r.signin.mfa.mfa_token, "mfa.jwt.x");
     ck_assert_ptr_null(r.signin.access_token);
     result_free(&r);
     run(P_SIGNIN, b2, sizeof b2 - 1, 200, -1, &r);
     ck_assert_int_eq(r.st, GA_ENROLLED);
-    ck_assert_ptr_null(r.signin.mfa_token);
+    ck_assert_ptr_null(r.signin.mfa.mfa_token);
     ck_assert_ptr_null(r.signin.access_token);
     result_free(&r);
 }
