@@ -774,10 +774,8 @@ class SigninMfaToken(VerifyCase):
         self.assertCalls(TRIGGER, 1)
         self.assertCalls(MGMT_TOKEN, 1)
 
-    # Module mismatch (reported): with the application's policies in the
-    # trigger data, OTP is offered although totpMfaEnabled is false (the
-    # parser ORs applicationMfa and totpMfaEnabled). Remove once decided/fixed.
-    @unittest.expectedFailure
+    # Regression: with the application's policies in the trigger data, OTP
+    # was offered although totpMfaEnabled is false.
     def test_application_policies_offer_only_the_users_factors(self):
         self.emu.settings(mfa_on_signin=1635, trigger_mfa_source="application")
         res = self.login(PW["sam"], "@code", user="sam")
@@ -921,9 +919,8 @@ class Faults(VerifyCase):
             if path != MGMT_TOKEN:
                 self.throttled(path)
 
-    # Module bug (reported): ga_parse_mgmt_token maps 429 to GA_ERR_UNAVAIL,
-    # so failmode = safe gives PAM_IGNORE. Remove the decorator once fixed.
-    @unittest.expectedFailure
+    # Regression: ga_parse_mgmt_token mapped 429 to GA_ERR_UNAVAIL, so
+    # failmode = safe gave PAM_IGNORE.
     def test_throttled_management_token_is_a_refusal(self):
         self.throttled(MGMT_TOKEN)
 
