@@ -37,8 +37,9 @@
  *               shell's command line. At most EXEC_OUT_MAX bytes are read;
  *               after EXEC_TIMEOUT seconds (or PAM_DRIVER_EXEC_TIMEOUT from
  *               the environment, 1..600) the command (its process group)
- *               is killed. A command that fails, is killed or prints no
- *               line is a conversation error (reason on stderr).
+ *               is killed. A command that fails, is killed, prints no
+ *               line or more than EXEC_OUT_MAX bytes is a conversation
+ *               error (reason on stderr).
  * Running out of answers is a conversation error.
  *
  * Prints a transcript on stdout: "ECHO_ON [prompt] -> answer", "ECHO_OFF
@@ -339,6 +340,11 @@ static char *exec_answer(const char *cmd)
         ;
     if (timed_out) {
         fprintf(stderr, "pam_driver: @exec: killed after %ld s: %s\n", limit, cmd);
+        goto out;
+    }
+    if (got >= EXEC_OUT_MAX) {
+        fprintf(stderr, "pam_driver: @exec: over %d bytes of output: %s\n", EXEC_OUT_MAX,
+                cmd);
         goto out;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -6,10 +6,13 @@ at the emulator's clock."""
 
 import os
 import re
+import subprocess
 import sys
+import time
 
-from pamlib import (HERE, PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL, PAM_IGNORE, PAM_MAXTRIES,
-                    PAM_PERM_DENIED, PAM_SUCCESS, ConvCase, emulator_secrets, main)
+from pamlib import (HERE, PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL, PAM_CONV_ERR, PAM_IGNORE,
+                    PAM_MAXTRIES, PAM_PERM_DENIED, PAM_SUCCESS, SLOW, TOTP_ANSWER, ConvCase,
+                    emulator_secrets, emulib, main)
 
 sys.path.insert(0, HERE)
 import totp_answer  # noqa: E402
@@ -354,6 +357,84 @@ class OtpEnrollment(ConvCase):
         convs = [int(w) for k, _, w in res.events if k == "CONV"]
         self.assertEqual(set(convs), {1}, "several messages in one conversation call")
         self.assertNoSecretLogged(res)
+
+
+
+class DriverExec(ConvCase):
+    """The test tools themselves: pam_driver's @exec and totp_answer.py."""
+
+    def test_exec_gets_the_conversation_on_stdin(self):
+        seen = os.path.join(self.dir, "seen")
+        res = self.tlogin("@exec:cat > %s; echo alice-pw" % seen, "@exec:tail -n 2; echo 1",
+                          "@conv-err")
+        self.assertRc(res, PAM_CONV_ERR)
+        with open(seen, "rb") as f:
+            self.assertEqual(f.read(), b"GenAuth password: \n")
+        self.assertEqual(self.calls(SIGNIN)[0]["body"]["passwordPayload"]["password"],
+                         "alice-pw")
+        # the first line of the output is the answer: "  2) Email"
+        self.assertEqual(answers(res)[0], "  2) Email")
+
+    def test_exec_failures_are_conversation_errors(self):
+        env = dict(os.environ, PAM_DRIVER_EXEC_TIMEOUT="1")
+        for answer, why in (("@exec:exit 3", "command failed"),
+                            ("@exec:printf no-newline", "no line"),
+                            ("@exec:printf 'a\\000b\\n'", "NUL"),
+                            ("@exec:yes | head -c 100000", "over 4096 bytes"),
+                            ("@exec:sleep 20; echo late", "killed after 1 s")):
+            with self.subTest(answer=answer):
+                start = time.monotonic()
+                res = self.tlogin(answer, env=env)
+                self.assertRc(res, PAM_CONV_ERR)
+                self.assertIn(why, res.stderr)
+                self.assertEqual(self.calls(SIGNIN), [])
+                self.assertLess(time.monotonic() - start, 10 * SLOW)
+
+    def test_exec_timeout_kills_the_whole_command(self):
+        marker = os.path.join(self.dir, "survived")
+        env = dict(os.environ, PAM_DRIVER_EXEC_TIMEOUT="1")
+        res = self.tlogin("@exec:(sleep 2; touch %s) & sleep 20" % marker, env=env)
+        self.assertRc(res, PAM_CONV_ERR)
+        time.sleep(2.5)
+        self.assertFalse(os.path.exists(marker), "a child of the command outlived the kill")
+
+    def helper(self, text, *args):
+        return subprocess.run(["/usr/bin/python3", TOTP_ANSWER] + list(args),
+                              input=text.encode(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=30)
+
+    def test_helper_reads_a_wrapped_key_and_its_parameters(self):
+        secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # 48: two lines
+        text = ("Set up ...\n" + BY_HAND + "\n  JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP\n"
+                "  JBSW Y3DP EHPK 3PXP\nTime-based (TOTP), 8 digits, every 60 seconds.\n"
+                "Issuer: emu-pool\nAccount: alice\n")
+        out = self.helper(text, "--show")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.decode().split("\n")[:5],
+                         ["secret=" + secret, "digits=8", "period=60", "issuer=emu-pool",
+                          "account=alice"])
+        now = time.time()
+        out = self.helper(text, "--offset", "0")
+        self.assertIn(out.stdout.decode().strip(),
+                      [emulib.totp(secret, now + d, 60, 8) for d in (-60, 0, 60)])
+        wrong = self.helper(text, "--offset", "0", "--wrong").stdout.decode().strip()
+        self.assertEqual(len(wrong), 8)
+        self.assertNotIn(wrong, [emulib.totp(secret, now + 60 * k, 60, 8)
+                                 for k in range(-2, 3)])
+
+    def test_helper_takes_the_newest_key(self):
+        first = BY_HAND + "\n  AAAA AAAA AAAA AAAA\nTime-based (TOTP), 6 digits, every 30 seconds.\n"
+        second = BY_HAND + "\n  BBBB BBBB BBBB BBBB\nTime-based (TOTP), 6 digits, every 30 seconds.\n"
+        out = self.helper(first + "x\n" + second, "--show")
+        self.assertTrue(out.stdout.decode().startswith("secret=BBBBBBBBBBBBBBBB\n"))
+
+    def test_helper_without_a_key_fails(self):
+        for text in ("", "GenAuth password: \n", BY_HAND + "\n  not a key\n",
+                     BY_HAND + "\n  AAAA AAAA\nno parameters\n"):
+            with self.subTest(text=text):
+                out = self.helper(text, "--offset", "0")
+                self.assertEqual(out.returncode, 2)
+                self.assertEqual(out.stdout, b"")
 
 
 if __name__ == "__main__":
