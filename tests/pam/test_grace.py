@@ -7,10 +7,11 @@ first prompt of an enrollment, noninteractive = deny | ignore)."""
 import datetime
 import os
 import stat
+import subprocess
 import time
 
-from pamlib import (PAM_AUTH_ERR, PAM_CONV_ERR, PAM_PERM_DENIED, PAM_SUCCESS, SLOW,
-                    ConvCase, main)
+from pamlib import (DRIVER, PAM_AUTH_ERR, PAM_CONV_ERR, PAM_PERM_DENIED, PAM_SUCCESS, SLOW,
+                    WRAPPER, ConvCase, main, read_transcript)
 
 SEND = "/api/v3/send-enroll-factor-request"
 BIND = "/api/v3/enroll-factor"
@@ -144,6 +145,43 @@ class Grace(ConvCase):
         self.emu.add_users([{"username": "alice", "password": "alice-pw",
                              "phone": "18812345678", "factors": []}])
         self.postpone("2 left")
+
+    def test_two_logins_race_for_the_last_postponement(self):
+        # both see one postponement left; both answer later a moment later;
+        # the grace file's lock lets exactly one of them have it
+        self.write_config(enroll_grace=1)
+        self.make_state_dir()
+        procs = []
+        for i in range(2):
+            tx = os.path.join(self.dir, "tx%d" % i)
+            cmd = WRAPPER + [DRIVER, "--syslog", self.syslog, "--transcript", tx,
+                             self.confdir, "genauth-test", "alice", "alice-pw",
+                             "@exec:sleep 1; echo later", "@empty"]
+            procs.append((subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                           universal_newlines=True), tx))
+        outcomes = []
+        for proc, tx in procs:
+            out, err = proc.communicate(timeout=60 * SLOW)
+            shown = "\n".join(d.decode() for k, d, _ in read_transcript(tx)
+                              if d is not None and k != "ANSWER")
+            outcomes.append((proc.returncode, shown))
+        self.assertEqual(sorted(rc for rc, _ in outcomes), [PAM_PERM_DENIED, PAM_AUTH_ERR],
+                         outcomes)
+        for rc, shown in outcomes:
+            self.assertIn(later_line("1 left"), shown)  # both were offered it
+            if rc == PAM_AUTH_ERR:
+                self.assertIn("Setup cannot be postponed now. Choose a method.\n" + MENU_HEAD,
+                              shown)
+                self.assertNotIn(POSTPONED, shown)
+            else:
+                self.assertIn(POSTPONED, shown)
+        self.assertEqual(self.grace_record()[0], 1)
+        with open(self.syslog) as f:
+            log = f.read()
+        self.assertEqual(log.count("no postponement left (1 used): postponing refused"), 1, log)
+        self.assertEqual(log.count("answered later, but the postponement could not be "
+                                   "recorded"), 1, log)
 
     # ---- enroll_grace_until (a date) ----
     def test_date_in_the_past(self):

@@ -284,6 +284,47 @@ class OtpEnrollment(ConvCase):
         self.assertEqual(res.messages[-1], ("ERROR", EXPIRED_END.encode()))
         self.assertEqual(len(self.calls(SEND)), 1)
 
+    # ---- the client goes away and comes back ----
+    def test_resume_in_the_same_handle(self):
+        res = self.enroll("@conv-err", self.totp(), runs=2)
+        self.assertEqual(res.results, [PAM_CONV_ERR, PAM_SUCCESS], repr(res))
+        self.assertEqual(len(self.keys_shown(res)), 1)  # not shown again
+        self.assertEqual(len(self.calls(SEND)), 1)
+        self.assertEqual(self.enrolled_types(), ["OTP"])
+        self.assertIn("resuming the OTP enrollment", res.syslog)
+        self.assertEqual(os.listdir(self.state_dir) if os.path.isdir(self.state_dir) else [],
+                         [], "an OTP enrollment left state on disk")
+
+    def test_new_login_after_a_drop_starts_over(self):
+        first = self.enroll("@conv-err")
+        self.assertRc(first, PAM_CONV_ERR)
+        self.assertEqual(self.pending_files(), [])  # the secret never touches disk
+        second = self.enroll(self.totp())
+        self.assertRc(second, PAM_SUCCESS)
+        keys = self.keys_shown(first) + self.keys_shown(second)
+        self.assertEqual(len(keys), 2)
+        self.assertNotEqual(keys[0], keys[1])
+        self.assertEqual(self.emu.otp_secret("alice"), keys[1])
+        self.assertEqual(len(self.calls(SEND)), 2)
+        self.assertNoSecretOnDisk(*keys)
+
+    def test_request_and_bind_steps(self):
+        self.stack("auth required {mod} conf={conf} step=request",
+                   "auth required {mod} conf={conf} step=bind")
+        res = self.enroll(self.totp())
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertEqual(len(self.calls(SIGNIN)), 1)
+        self.assertEqual(len(self.calls(SEND)), 1)
+        self.assertEqual(len(self.calls(BIND)), 1)
+        self.assertEqual(self.keys_shown(res), [self.emu.otp_secret("alice")])
+        self.assertCodePromptLast(res)
+
+    def test_max_attempts_one(self):
+        self.write_config(factors=["SMS", "OTP"], max_attempts=1)
+        res = self.enroll(self.totp("--wrong"))
+        self.assertRc(res, PAM_MAXTRIES)
+        self.assertEqual(res.messages[-1], ("ERROR", TOO_MANY.encode()))
+
     # ---- other key shapes ----
     def test_eight_digits(self):
         self.emu.settings(otp_digits=8)
