@@ -47,21 +47,7 @@ ga_status_t ga_enroll_ask(const ga_flow_env_t *env, const char *note, const char
     }
     if (rc != GA_OK)
         return rc;
-    /* over-long is refused as it came, never trimmed or cut into shape */
-    if (strlen(*answer) > GA_ANSWER_MAX) {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        return GA_ERR_INPUT;
-    }
-    ga_trim(*answer);
-    if (**answer == '\0') {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        ga_log(env->lg, LOG_NOTICE, "user %s from %s: enrollment cancelled by the user",
-               env->user, ga_flow_rhost(env));
-        return GA_ERR_CANCELLED;
-    }
-    return GA_OK;
+    return ga_flow_check_answer(env, "enrollment", answer);
 }
 
 ga_status_t ga_enroll_too_many(const ga_flow_env_t *env, const char *prompt,

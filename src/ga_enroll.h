@@ -77,6 +77,16 @@ const char *ga_flow_rhost(const ga_flow_env_t *env);
 ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
                         char **answer);
 
+/* Check an answer ga_flow_ask returned for a question: one longer than
+ * GA_ANSWER_MAX is wiped and GA_ERR_INPUT (refused as it came, never
+ * trimmed into shape; the caller asks again); otherwise it is trimmed in
+ * place, and an empty one is wiped and GA_ERR_CANCELLED, logged as
+ * "<context> cancelled by the user" (context: "enrollment",
+ * "verification"). On GA_OK *answer stays the caller's to wipe and free;
+ * otherwise it is NULL. */
+ga_status_t ga_flow_check_answer(const ga_flow_env_t *env, const char *context,
+                                 char **answer);
+
 /* The one admin line for a GA_ERR_UNAVAIL at API call `call`. */
 void ga_flow_log_unavail(const ga_flow_env_t *env, const char *call,
                          const ga_api_error_t *err);

@@ -13,6 +13,7 @@
 #include "ga_msg.h"
 #include "ga_secret.h"
 #include "ga_text.h"
+#include "ga_validate.h"
 #include "ga_verify.h"
 
 #define GA_PASSWORD_MAX 1024 /* bytes; longer answers are never sent */
@@ -50,6 +51,26 @@ ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
         ga_free_secret(*answer);
         *answer = NULL;
         return rc == GA_ERR_NOMEM ? GA_ERR_NOMEM : GA_ERR_CONV;
+    }
+    return GA_OK;
+}
+
+ga_status_t ga_flow_check_answer(const ga_flow_env_t *env, const char *context,
+                                 char **answer)
+{
+    /* over-long is refused as it came, never trimmed or cut into shape */
+    if (strlen(*answer) > GA_ANSWER_MAX) {
+        ga_free_secret(*answer);
+        *answer = NULL;
+        return GA_ERR_INPUT;
+    }
+    ga_trim(*answer);
+    if (**answer == '\0') {
+        ga_free_secret(*answer);
+        *answer = NULL;
+        ga_log(env->lg, LOG_NOTICE, "user %s from %s: %s cancelled by the user", env->user,
+               ga_flow_rhost(env), context);
+        return GA_ERR_CANCELLED;
     }
     return GA_OK;
 }

@@ -72,20 +72,7 @@ ga_status_t ga_verify_ask(ga_verify_ctx_t *v, const char *question, char **answe
                env->user, ga_flow_rhost(env));
     if (rc != GA_OK)
         return rc;
-    if (strlen(*answer) > GA_ANSWER_MAX) {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        return GA_ERR_INPUT;
-    }
-    ga_trim(*answer);
-    if (**answer == '\0') {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        ga_log(env->lg, LOG_NOTICE, "user %s from %s: verification cancelled by the user",
-               env->user, ga_flow_rhost(env));
-        return GA_ERR_CANCELLED;
-    }
-    return GA_OK;
+    return ga_flow_check_answer(env, "verification", answer);
 }
 
 ga_status_t ga_verify_invalid(ga_verify_ctx_t *v, const char *prompt, const char *reason)
