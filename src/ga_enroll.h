@@ -62,6 +62,14 @@ ga_status_t ga_enroll_ask(const ga_flow_env_t *env, const char *note, const char
 ga_status_t ga_enroll_too_many(const ga_flow_env_t *env, const char *prompt,
                                const char *text);
 
+/* A wrong enrollment code for the pending factor in st: counts it in
+ * st->attempts against cfg->max_attempts (one log line). GA_OK with the
+ * tries left in note (GA_NOTE_MAX bytes) to ask again; a pending SMS/EMAIL
+ * enrollment is saved with its new count in state_dir (an OTP one lives in
+ * the stash only). GA_ERR_MAXTRIES when no try is left: the token is
+ * dropped (and the state_dir file removed) and the user told. */
+ga_status_t ga_enroll_wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *note);
+
 /* After a factor was bound: forget the user's postponements
  * (ga_grace_reset; a failure is logged, not fatal). */
 void ga_enroll_done(const ga_flow_env_t *env);
@@ -86,6 +94,21 @@ ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
  * otherwise it is NULL. */
 ga_status_t ga_flow_check_answer(const ga_flow_env_t *env, const char *context,
                                  char **answer);
+
+/* The note after a wrong code with `left` (>= 1) tries left ("Wrong code.
+ * N tries left."), translated, into note (notelen bytes). */
+void ga_flow_tries_left(const ga_flow_env_t *env, long left, char *note, size_t notelen);
+
+/* max_sends per login, for every code or OTP key sent: GA_OK with one
+ * more send counted in st->sends, or GA_ERR_MAXTRIES (logged, `tail`
+ * appended to the log line; the user is told). */
+ga_status_t ga_flow_count_send(const ga_flow_env_t *env, ga_stash_t *st, const char *tail);
+
+/* max_sends_per_hour per user across logins, for every message sent
+ * (ga_sendlog_reserve in cfg->state_dir): GA_OK (reserved),
+ * GA_ERR_MAXTRIES (logged; the user is told how many minutes to wait), or
+ * ga_sendlog_reserve's errors. */
+ga_status_t ga_flow_reserve_hourly(const ga_flow_env_t *env);
 
 /* The one admin line for a GA_ERR_UNAVAIL at API call `call`. */
 void ga_flow_log_unavail(const ga_flow_env_t *env, const char *call,

@@ -173,10 +173,7 @@ static ga_status_t wrong_code(ga_verify_ctx_t *v, const char *what)
         env->ui->error(env->ui->ctx, GA_T(env, "Too many wrong codes. Access denied."));
         return GA_ERR_MAXTRIES;
     }
-    if (left == 1)
-        snprintf(v->note, sizeof v->note, "%s", GA_T(env, "Wrong code. 1 try left."));
-    else
-        snprintf(v->note, sizeof v->note, GA_T(env, "Wrong code. %ld tries left."), left);
+    ga_flow_tries_left(env, left, v->note, sizeof v->note);
     return GA_ERR_WRONG_CODE;
 }
 
