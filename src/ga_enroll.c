@@ -307,6 +307,26 @@ ga_status_t ga_enroll_wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char 
     return GA_OK;
 }
 
+ga_status_t ga_enroll_bind_failed(const ga_flow_env_t *env, const ga_stash_t *st,
+                                  ga_status_t rc, const ga_api_error_t *err)
+{
+    if (rc == GA_ERR_UNAVAIL) {
+        ga_flow_log_unavail(env, "enroll-factor", err);
+        return rc;
+    }
+    ga_log(env->lg, LOG_NOTICE,
+           "user %s from %s: GenAuth refused the %sbinding: statusCode %ld, apiCode %ld, "
+           "message \"%s\"", env->user, ga_flow_rhost(env),
+           st->profile.type == GA_FACTOR_OTP ? "OTP " : "", err->status_code, err->api_code,
+           err->message);
+    if (rc == GA_ERR_THROTTLED)
+        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth is busy. Try again in a minute."));
+    else if (rc == GA_ERR_REJECTED)
+        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth did not accept the code. Contact "
+                                               "your administrator if this persists."));
+    return rc;
+}
+
 /* Ask for the code and bind it. GA_ERR_EXPIRED: the token is gone (locally
  * older than its lifetime, or GenAuth said so); the caller offers a new one. */
 static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
@@ -349,19 +369,7 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
         }
         if (rc == GA_ERR_EXPIRED)
             break;
-        if (rc == GA_ERR_UNAVAIL)
-            ga_flow_log_unavail(env, "enroll-factor", &err);
-        else
-            ga_log(env->lg, LOG_NOTICE,
-                   "user %s from %s: GenAuth refused the binding: statusCode %ld, "
-                   "apiCode %ld, message \"%s\"", env->user, ga_flow_rhost(env),
-                   err.status_code, err.api_code, err.message);
-        if (rc == GA_ERR_THROTTLED)
-            env->ui->error(env->ui->ctx, GA_T(env, "GenAuth is busy. Try again in a minute."));
-        else if (rc == GA_ERR_REJECTED)
-            env->ui->error(env->ui->ctx, GA_T(env, "GenAuth did not accept the code. Contact "
-                                                   "your administrator if this persists."));
-        return rc;
+        return ga_enroll_bind_failed(env, st, rc, &err);
     }
     ga_log(env->lg, LOG_INFO, "user %s from %s: the %s enrollment code expired",
            env->user, ga_flow_rhost(env), ga_factor_name(st->profile.type));

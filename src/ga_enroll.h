@@ -70,6 +70,14 @@ ga_status_t ga_enroll_too_many(const ga_flow_env_t *env, const char *prompt,
  * dropped (and the state_dir file removed) and the user told. */
 ga_status_t ga_enroll_wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *note);
 
+/* POST /api/v3/enroll-factor failed with rc (not GA_ERR_WRONG_CODE or
+ * GA_ERR_EXPIRED, which the caller handles) for the pending factor in st:
+ * the one log line (GA_ERR_UNAVAIL: ga_flow_log_unavail; others: GenAuth
+ * refused the binding) and, for GA_ERR_THROTTLED / GA_ERR_REJECTED, the
+ * user message. Returns rc. */
+ga_status_t ga_enroll_bind_failed(const ga_flow_env_t *env, const ga_stash_t *st,
+                                  ga_status_t rc, const ga_api_error_t *err);
+
 /* After a factor was bound: forget the user's postponements
  * (ga_grace_reset; a failure is logged, not fatal). */
 void ga_enroll_done(const ga_flow_env_t *env);

@@ -295,25 +295,6 @@ static ga_status_t check_code(const ga_flow_env_t *env, const ga_stash_t *st,
     return GA_OK;
 }
 
-static ga_status_t bind_refused(const ga_flow_env_t *env, ga_status_t rc,
-                                const ga_api_error_t *err)
-{
-    if (rc == GA_ERR_UNAVAIL) {
-        ga_flow_log_unavail(env, "enroll-factor", err);
-        return rc;
-    }
-    ga_log(env->lg, LOG_NOTICE,
-           "user %s from %s: GenAuth refused the OTP binding: statusCode %ld, apiCode %ld, "
-           "message \"%s\"", env->user, ga_flow_rhost(env), err->status_code, err->api_code,
-           err->message);
-    if (rc == GA_ERR_THROTTLED)
-        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth is busy. Try again in a minute."));
-    else if (rc == GA_ERR_REJECTED)
-        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth did not accept the code. Contact "
-                                               "your administrator if this persists."));
-    return rc;
-}
-
 /* Ask for the current code and bind it. GA_ERR_EXPIRED: GenAuth says the
  * enrollmentToken is gone (the token stays; the caller drops it). The
  * server decides expiry: scanning a QR code takes longer than a minute
@@ -357,7 +338,7 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
         }
         if (rc == GA_ERR_EXPIRED)
             return rc;
-        return bind_refused(env, rc, &err);
+        return ga_enroll_bind_failed(env, st, rc, &err);
     }
 }
 
