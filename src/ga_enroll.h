@@ -1,11 +1,12 @@
 /* ga_enroll.h - the enrollment part of the login flow, and the helpers the
- * flow's two files share. Internal to ga_flow.c / ga_enroll.c. */
+ * flow's files share (ga_flow.c, the ga_enroll*.c and, through
+ * ga_verify_int.h, the ga_verify*.c). Internal to the flow. */
 #ifndef GA_ENROLL_H
 #define GA_ENROLL_H
 
 #include "ga_flow.h"
 
-#define GA_INPUT_TRIES 3   /* invalid answers in a row before giving up */
+#define GA_INPUT_TRIES 3   /* invalid answers (per prompt; per verification) */
 #define GA_PROMPT_MAX 480  /* bytes; PAM_MAX_MSG_SIZE is 512 */
 #define GA_NOTE_MAX 160    /* bytes of a note shown above a question */
 

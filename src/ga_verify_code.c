@@ -15,8 +15,6 @@
 #include "ga_validate.h"
 #include "ga_verify_int.h"
 
-#define GA_VERIFY_INPUT_TRIES 3 /* invalid answers per verification before giving up */
-
 int ga_verify_have_mgmt(const ga_config_t *cfg)
 {
     return cfg->userpool_id && *cfg->userpool_id && cfg->userpool_secret &&
@@ -59,7 +57,7 @@ ga_status_t ga_verify_api_fail(ga_verify_ctx_t *v, const char *call, ga_status_t
 ga_status_t ga_verify_ask(ga_verify_ctx_t *v, const char *question, char **answer)
 {
     const ga_flow_env_t *env = v->env;
-    char text[GA_VERIFY_PROMPT_MAX];
+    char text[GA_PROMPT_MAX];
     ga_status_t rc;
 
     snprintf(text, sizeof text, "%s%s%s", v->note, v->note[0] ? "\n" : "", question);
@@ -79,7 +77,7 @@ ga_status_t ga_verify_invalid(ga_verify_ctx_t *v, const char *prompt, const char
 {
     const ga_flow_env_t *env = v->env;
 
-    if (++v->invalid >= GA_VERIFY_INPUT_TRIES) {
+    if (++v->invalid >= GA_INPUT_TRIES) {
         ga_log(env->lg, LOG_NOTICE,
                "user %s from %s: too many invalid answers at the %s prompt; access denied",
                env->user, ga_flow_rhost(env), prompt);

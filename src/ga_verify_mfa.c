@@ -114,7 +114,7 @@ static ga_status_t send_code(ga_verify_ctx_t *v, ga_factor_t f, const char *targ
 ga_status_t ga_verify_mfa(ga_verify_ctx_t *v, ga_factor_t f)
 {
     const ga_flow_env_t *env = v->env;
-    char target[GA_MASKED_MAX], question[GA_VERIFY_PROMPT_MAX];
+    char target[GA_MASKED_MAX], question[GA_PROMPT_MAX];
     int masked;
     ga_status_t rc;
 
