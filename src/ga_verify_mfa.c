@@ -14,7 +14,9 @@
 #include "ga_text.h"
 #include "ga_verify_int.h"
 
-/* get-mfa-trigger-data's userIdType for the sign-in identifier. */
+/* get-mfa-trigger-data's userIdType for the sign-in identifier. The config
+ * refuses Management API credentials with login_field = account (no
+ * userIdType names exactly the user GenAuth signed in). */
 static const char *user_id_type(ga_login_field_t f)
 {
     switch (f) {
@@ -22,7 +24,7 @@ static const char *user_id_type(ga_login_field_t f)
         return "email";
     case GA_LOGIN_PHONE:
         return "phone";
-    default: /* username, and account (most often a user name) */
+    default: /* username */
         return "username";
     }
 }

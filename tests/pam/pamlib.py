@@ -236,3 +236,47 @@ def main():
         os.path.basename(sys.argv[0]).replace(".py", ""), passed, failed,
         len(result.skipped)))
     sys.exit(1 if failed else 0)
+
+
+# Body fields of the requests the module sends that carry secrets.
+SECRET_FIELDS = ("password", "totp", "code", "passCode", "recoveryCode", "accessKeySecret",
+                 "client_secret", "enrollmentToken")
+
+
+def emulator_secrets(emu, min_len=6):
+    """Every secret the emulator knows of right now: users' passwords, OTP
+    secrets and current recovery codes, the codes in the outbox, and from the
+    request log the tokens sent in `authorization` and the secret body fields
+    (SECRET_FIELDS, also nested). Strings shorter than min_len are left out
+    (too likely to occur by chance). Tests assert none of them is logged."""
+    found = set()
+
+    def add(value):
+        if isinstance(value, str) and len(value) >= min_len:
+            found.add(value)
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            for key, val in obj.items():
+                if key in SECRET_FIELDS:
+                    add(val)
+                walk(val)
+        elif isinstance(obj, list):
+            for val in obj:
+                walk(val)
+
+    for user in emu.state()["users"]:
+        add(user.get("password"))
+        for factor in user.get("factors", []):
+            add(factor.get("secret"))
+            add(factor.get("recoveryCode"))
+    for entry in emu.outbox():
+        add(entry.get("code"))
+        add(entry.get("enrollmentToken"))
+    for req in emu.requests():
+        auth = req.get("headers", {}).get("authorization")
+        for value in auth if isinstance(auth, list) else [auth]:
+            if isinstance(value, str):
+                add(value.split(" ", 1)[-1])
+        walk(req.get("body"))
+    return found
