@@ -44,7 +44,7 @@ static int recovery_code_ok(const char *s)
 static void show_new_recovery(ga_verify_ctx_t *v, const char *code)
 {
     const ga_flow_env_t *env = v->env;
-    char text[GA_VERIFY_PROMPT_MAX], *answer = NULL;
+    char text[GA_PROMPT_MAX], *answer = NULL;
 
     if (!code) {
         env->ui->info(env->ui->ctx, GA_T(env, "Recovery code accepted."));
@@ -216,7 +216,7 @@ static void choice_label(const ga_verify_ctx_t *v, const choice_t *c, char *out,
 static ga_status_t choose(ga_verify_ctx_t *v, const choice_t *ch, size_t n, size_t *pick)
 {
     ga_factor_t f[GA_VERIFY_CHOICES];
-    char menu[GA_VERIFY_PROMPT_MAX], label[GA_VERIFY_PROMPT_MAX];
+    char menu[GA_PROMPT_MAX], label[GA_PROMPT_MAX];
     size_t len;
 
     *pick = 0;

@@ -230,8 +230,13 @@ def main():
         result = runner.run(suite)
     finally:
         Env.stop()
-    failed = len(result.failures) + len(result.errors)
-    passed = result.testsRun - failed - len(result.skipped)
+    # failures of subtests count per subtest; expected failures and
+    # unexpected successes are failures of the suite's bookkeeping
+    failed = (len(result.failures) + len(result.errors) + len(result.expectedFailures)
+              + len(result.unexpectedSuccesses))
+    failed_tests = {id(t) for t, _ in result.failures + result.errors}
+    passed = max(0, result.testsRun - len(failed_tests) - len(result.skipped)
+                 - len(result.expectedFailures) - len(result.unexpectedSuccesses))
     print("%s: %d passed, %d failed, %d skipped" % (
         os.path.basename(sys.argv[0]).replace(".py", ""), passed, failed,
         len(result.skipped)))
