@@ -21,12 +21,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cases_config  # noqa: E402
 import cases_conv  # noqa: E402
+import cases_conv_mfa  # noqa: E402
 import cases_env  # noqa: E402
 import cases_items  # noqa: E402
 import cases_server  # noqa: E402
+import cases_server_mfa  # noqa: E402
 import hostlib  # noqa: E402
 
-MODULES = (cases_items, cases_env, cases_conv, cases_server, cases_config)
+MODULES = (cases_items, cases_env, cases_conv, cases_conv_mfa, cases_server, cases_server_mfa, cases_config)
 
 
 def catalogue():
