@@ -260,6 +260,11 @@ CASES += [
     user_row("dot-star", ".*", "PAM_USER '.*' with users {*, !.*}: left out (fnmatch, no "
              "FNM_PERIOD)", {"users": ["*", "!.*"]}, PAM_PERM_DENIED,
              log=OUT + "user not in users", calls=[]),
+    user_row("groups-root-in", "root", "root (known to NSS, group root) with groups {ro?t}: in "
+             "scope", {"groups": ["ro?t"]}, PAM_AUTH_ERR, calls=[SIGNIN]),
+    user_row("groups-root-negated", "root", "root with groups {*, !root}: a negated group wins",
+             {"groups": ["*", "!root"]}, PAM_PERM_DENIED,
+             log=OUT + "groups of the user not in groups", calls=[]),
     user_row("groups-unknown", "*", "PAM_USER '*' (unknown to NSS) with groups {*}: no group",
              {"groups": ["*"]}, PAM_PERM_DENIED, log=OUT + "groups of the user not in groups",
              calls=[]),

@@ -58,6 +58,11 @@ POOL_SECRET = "emu-userpool-secret"
 MGMT = {"mgmt_host": "{emu}", "userpool_id": "emu-userpool-id", "userpool_secret": POOL_SECRET}
 APP_SECRET = "emu-app-secret"
 SHOWN_COLUMNS = 80  # what the user must read fits a terminal (cases.md 9)
+# the headings under which the module shows a key or a recovery code (en-US, zh-CN)
+SHOWN_ONCE_HEADINGS = ("Or enter this key by hand:", "Recovery code:",
+                       "\u6216\u624b\u52a8\u8f93\u5165\u6b64\u5bc6\u94a5\uff1a",
+                       "\u6062\u590d\u7801\uff1a")
+SHOWN_ONCE_TAILS = ("Your new recovery code:", "\u60a8\u7684\u65b0\u6062\u590d\u7801\uff1a")
 LEAK_WINDOW = 12  # a key or recovery code logged in part: any 12 characters
 SECRET_MIN = 6  # shorter strings are not searched for (too many false hits)
 
@@ -337,8 +342,7 @@ class Run:
             lines = part.decode("utf-8", "replace").split("|")
             for i, line in enumerate(lines):
                 head = line.strip()
-                if head in ("Or enter this key by hand:", "Recovery code:") or \
-                        head.endswith("Your new recovery code:"):
+                if head in SHOWN_ONCE_HEADINGS or head.endswith(SHOWN_ONCE_TAILS):
                     grab = []
                     for nxt in lines[i + 1:]:
                         if not nxt.startswith("  "):
