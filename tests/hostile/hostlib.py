@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pam"))
@@ -128,6 +129,29 @@ def printable(data):
         if b < 0x20 or b > 0x7e:
             return b
     return None
+
+
+def unsafe_text(data):
+    """zh-CN output: the first byte of data that is not valid UTF-8 or
+    starts a control, format (bidi) or line-separator character; None if
+    the text is safe to show."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return data[e.start]
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
+            return text[i:].encode("utf-8")[0]
+    return None
+
+
+def columns(line):
+    """Terminal columns of a line (bytes): wide East Asian characters take 2."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return len(line)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 QR_UTF8 = set("\u2588\u2580\u2584 ")
@@ -402,13 +426,14 @@ class Run:
             if b is not None:
                 bad.append("log line with byte 0x%02x: %r" % (b, line[:120]))
                 break
+        zh = (self.c["conf"] or {}).get("lang") == "zh-CN"
         for part in self.shown():
             lines = [l for l in part.split(b"|") if not qr_line(l)]
-            b = printable(b"|".join(lines))
+            b = (unsafe_text if zh else printable)(b"|".join(lines))
             if b is not None:
                 bad.append("shown text with byte 0x%02x: %r" % (b, part[:120]))
                 break
-            wide = [l for l in lines if len(l) > SHOWN_COLUMNS]
+            wide = [l for l in lines if columns(l) > SHOWN_COLUMNS]
             if wide:
                 bad.append("shown line wider than %d columns: %r" % (SHOWN_COLUMNS, wide[0][:120]))
                 break
