@@ -189,11 +189,43 @@ int ga_api_backoff(ga_client_t *c, const ga_call_t *k, int attempt,
     return 1;
 }
 
+ga_status_t ga_api_call(ga_client_t *c, const ga_call_t *k, ga_classify_fn classify,
+                        void (*clear)(void *out), void *out, ga_api_error_t *err)
+{
+    ga_http_response_t resp = {0};
+    ga_status_t st;
+
+    for (int attempt = 0;; attempt++) {
+        if ((st = ga_api_send(c, k, &resp, err)) != GA_OK)
+            break;
+        st = classify(&resp, out, err);
+        err->retry_after_s = resp.retry_after_s; /* for parsers that are not told it */
+        ga_api_log_answer(c, k, &resp, err, st);
+        if (st == GA_OK || k->once || !ga_api_backoff(c, k, attempt, &resp, err))
+            break;
+        if (clear)
+            clear(out);
+        ga_http_response_clear(&resp);
+        ga_api_reset_err(err);
+    }
+    ga_http_response_clear(&resp);
+    return st;
+}
+
+static ga_status_t classify_signin(const ga_http_response_t *r, void *out, ga_api_error_t *err)
+{
+    return ga_parse_signin(r->body, r->len, r->http_status, out, err);
+}
+
+static void clear_signin(void *out)
+{
+    ga_signin_clear(out);
+}
+
 static ga_status_t op_signin(void *ctx, const char *identifier, const char *password,
                              ga_signin_t *out, ga_api_error_t *err)
 {
     ga_client_t *c = ctx;
-    ga_http_response_t resp = {0};
     char *body = NULL;
     ga_call_t k = {.method = "POST", .path = PATH_SIGNIN, .basic = 1};
     ga_status_t st = GA_ERR_INTERNAL;
@@ -209,51 +241,35 @@ static ga_status_t op_signin(void *ctx, const char *identifier, const char *pass
     if ((st = ga_api_build_signin(c->cfg, identifier, password, c->end_user_ip, &body)) != GA_OK)
         goto out;
     k.body = body;
-    for (int attempt = 0;; attempt++) {
-        if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
-            goto out;
-        st = ga_parse_signin(resp.body, resp.len, resp.http_status, out, err);
-        err->retry_after_s = resp.retry_after_s;
-        ga_api_log_answer(c, &k, &resp, err, st);
-        if (st == GA_OK || !ga_api_backoff(c, &k, attempt, &resp, err))
-            break;
-        ga_signin_clear(out);
-        ga_http_response_clear(&resp);
-        ga_api_reset_err(err);
-    }
+    st = ga_api_call(c, &k, classify_signin, clear_signin, out, err);
 out:
     ga_free_secret(body);
-    ga_http_response_clear(&resp);
     return st;
+}
+
+static ga_status_t classify_factor_list(const ga_http_response_t *r, void *out,
+                                        ga_api_error_t *err)
+{
+    return ga_parse_factor_list(r->body, r->len, r->http_status, out, err);
+}
+
+static void clear_factor_list(void *out)
+{
+    memset(out, 0, sizeof(ga_factor_list_t));
 }
 
 static ga_status_t list_factors(ga_client_t *c, const char *path, const char *access_token,
                                 ga_factor_list_t *out, ga_api_error_t *err)
 {
-    ga_http_response_t resp = {0};
     ga_call_t k = {.method = "GET", .path = path, .token = access_token};
-    ga_status_t st = GA_ERR_INTERNAL;
 
     if (!err)
         return GA_ERR_INTERNAL;
     ga_api_reset_err(err);
     if (!c || !out || !ga_api_token_ok(access_token))
-        goto out;
-    for (int attempt = 0;; attempt++) {
-        memset(out, 0, sizeof *out);
-        if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
-            goto out;
-        st = ga_parse_factor_list(resp.body, resp.len, resp.http_status, out, err);
-        err->retry_after_s = resp.retry_after_s;
-        ga_api_log_answer(c, &k, &resp, err, st);
-        if (st == GA_OK || !ga_api_backoff(c, &k, attempt, &resp, err))
-            break;
-        ga_http_response_clear(&resp);
-        ga_api_reset_err(err);
-    }
-out:
-    ga_http_response_clear(&resp);
-    return st;
+        return GA_ERR_INTERNAL;
+    clear_factor_list(out);
+    return ga_api_call(c, &k, classify_factor_list, clear_factor_list, out, err);
 }
 
 static ga_status_t op_list_enrolled(void *ctx, const char *access_token,
@@ -268,12 +284,18 @@ static ga_status_t op_list_to_enroll(void *ctx, const char *access_token,
     return list_factors(ctx, PATH_LIST_TO_ENROLL, access_token, out, err);
 }
 
+/* out: char ** for the enrollmentToken */
+static ga_status_t classify_send_enroll(const ga_http_response_t *r, void *out,
+                                        ga_api_error_t *err)
+{
+    return ga_parse_send_enroll(r->body, r->len, r->http_status, r->retry_after_s, out, err);
+}
+
 static ga_status_t op_send_enroll(void *ctx, const char *access_token,
                                   const ga_profile_t *profile, char **enrollment_token,
                                   ga_api_error_t *err)
 {
     ga_client_t *c = ctx;
-    ga_http_response_t resp = {0};
     char *body = NULL;
     ga_call_t k = {.method = "POST", .path = PATH_SEND_ENROLL, .token = access_token, .once = 1};
     ga_status_t st = GA_ERR_INTERNAL;
@@ -287,15 +309,16 @@ static ga_status_t op_send_enroll(void *ctx, const char *access_token,
     if (!ga_api_token_ok(access_token) || (st = ga_api_build_send_enroll(profile, &body)) != GA_OK)
         goto out;
     k.body = body;
-    if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
-        goto out;
-    st = ga_parse_send_enroll(resp.body, resp.len, resp.http_status, resp.retry_after_s,
-                              enrollment_token, err);
-    ga_api_log_answer(c, &k, &resp, err, st);
+    st = ga_api_call(c, &k, classify_send_enroll, NULL, enrollment_token, err);
 out:
     ga_free_secret(body);
-    ga_http_response_clear(&resp);
     return st;
+}
+
+static ga_status_t classify_enroll(const ga_http_response_t *r, void *out, ga_api_error_t *err)
+{
+    (void)out;
+    return ga_parse_enroll_factor(r->body, r->len, r->http_status, r->retry_after_s, err);
 }
 
 static ga_status_t op_enroll(void *ctx, const char *access_token, ga_factor_t type,
@@ -303,7 +326,6 @@ static ga_status_t op_enroll(void *ctx, const char *access_token, ga_factor_t ty
                              ga_api_error_t *err)
 {
     ga_client_t *c = ctx;
-    ga_http_response_t resp = {0};
     char *body = NULL;
     ga_call_t k = {.method = "POST", .path = PATH_ENROLL, .token = access_token, .once = 1};
     ga_status_t st = GA_ERR_INTERNAL;
@@ -315,14 +337,9 @@ static ga_status_t op_enroll(void *ctx, const char *access_token, ga_factor_t ty
         || (st = ga_api_build_enroll(type, enrollment_token, pass_code, &body)) != GA_OK)
         goto out;
     k.body = body;
-    if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
-        goto out;
-    st = ga_parse_enroll_factor(resp.body, resp.len, resp.http_status, resp.retry_after_s,
-                                err);
-    ga_api_log_answer(c, &k, &resp, err, st);
+    st = ga_api_call(c, &k, classify_enroll, NULL, NULL, err);
 out:
     ga_free_secret(body);
-    ga_http_response_clear(&resp);
     return st;
 }
 

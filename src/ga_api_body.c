@@ -132,6 +132,19 @@ static char *finish_body(json_object *root)
     return copy;
 }
 
+/* Add child as root's member key, then serialise root (finish_body) into
+ * *out. root and child are released in every case. GA_OK or
+ * GA_ERR_NOMEM. */
+static ga_status_t finish_with(json_object *root, const char *key, json_object *child,
+                               char **out)
+{
+    if (add_obj(root, key, child) != 0) {
+        discard(root);
+        return GA_ERR_NOMEM;
+    }
+    return (*out = finish_body(root)) ? GA_OK : GA_ERR_NOMEM;
+}
+
 ga_status_t ga_api_build_signin(const ga_config_t *cfg, const char *identifier,
                                 const char *password, const char *client_ip,
                                 char **out)
@@ -215,14 +228,8 @@ ga_status_t ga_api_build_send_enroll(const ga_profile_t *p, char **out)
                     || add_str(prof, "phoneCountryCode", p->phone_cc)))
         || (!sms && add_str(prof, "email", p->email)))
         goto out;
-    if (add_obj(root, "profile", prof) != 0) {
-        prof = NULL;
-        goto out;
-    }
-    prof = NULL;
-    if ((*out = finish_body(root)))
-        st = GA_OK;
-    root = NULL;
+    st = finish_with(root, "profile", prof, out);
+    root = prof = NULL;
 out:
     discard(prof);
     discard(root);
@@ -254,14 +261,8 @@ ga_status_t ga_api_build_enroll(ga_factor_t type, const char *enrollment_token,
         || add_str(root, "enrollmentToken", enrollment_token)
         || add_str(data, "passCode", pass_code))
         goto out;
-    if (add_obj(root, "enrollmentData", data) != 0) {
-        data = NULL;
-        goto out;
-    }
-    data = NULL;
-    if ((*out = finish_body(root)))
-        st = GA_OK;
-    root = NULL;
+    st = finish_with(root, "enrollmentData", data, out);
+    root = data = NULL;
 out:
     discard(data);
     discard(root);
@@ -334,14 +335,8 @@ ga_status_t ga_api_build_send_enroll_otp(char **out)
     if (!(root = json_object_new_object()) || !(prof = json_object_new_object())
         || add_str(root, "factorType", ga_factor_name(GA_FACTOR_OTP)))
         goto out;
-    if (add_obj(root, "profile", prof) != 0) {
-        prof = NULL;
-        goto out;
-    }
-    prof = NULL;
-    if ((*out = finish_body(root)))
-        st = GA_OK;
-    root = NULL;
+    st = finish_with(root, "profile", prof, out);
+    root = prof = NULL;
 out:
     discard(prof);
     discard(root);

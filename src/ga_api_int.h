@@ -52,6 +52,23 @@ void ga_api_log_answer(const ga_client_t *c, const ga_call_t *k,
 int ga_api_backoff(ga_client_t *c, const ga_call_t *k, int attempt,
                    const ga_http_response_t *resp, const ga_api_error_t *err);
 
+/* Classify an answer: parse resp into the call's result `out` and err
+ * (statusCode, apiCode, retry_after_s, message). Returns the call's
+ * status. */
+typedef ga_status_t (*ga_classify_fn)(const ga_http_response_t *resp, void *out,
+                                      ga_api_error_t *err);
+
+/* Make call k and classify its answer into out: the request/answer loop of
+ * every call. A call with k->once is sent once, on a fresh connection; any
+ * other call is idempotent and retried after a throttled answer
+ * (ga_api_backoff), with clear(out) (may be NULL) and err reset between
+ * tries. err->retry_after_s is the answer's Retry-After (-1 for none).
+ * One LOG_DEBUG line per answer (ga_api_log_answer). Returns
+ * ga_api_send's error (err says why) or classify's status. The response
+ * buffer is wiped and freed here; out belongs to the caller. */
+ga_status_t ga_api_call(ga_client_t *c, const ga_call_t *k, ga_classify_fn classify,
+                        void (*clear)(void *out), void *out, ga_api_error_t *err);
+
 /* Fill the issue-4 members of ops (ga_api_mfa.c). */
 void ga_api_mfa_ops(ga_api_ops_t *ops);
 

@@ -38,24 +38,13 @@
 
 /* POST body on a fresh connection, once, and classify the answer with the
  * parser for the call: the shape shared by the sends and verifications. */
-typedef ga_status_t (*classify_fn)(const ga_http_response_t *resp, void *out,
-                                   ga_api_error_t *err);
-
 static ga_status_t post_once(ga_client_t *c, const char *path, const char *token,
-                             const char *body, classify_fn classify, void *out,
+                             const char *body, ga_classify_fn classify, void *out,
                              ga_api_error_t *err)
 {
-    ga_http_response_t resp = {0};
     ga_call_t k = {.method = "POST", .path = path, .token = token, .body = body, .once = 1};
-    ga_status_t st;
 
-    if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
-        goto out;
-    st = classify(&resp, out, err);
-    ga_api_log_answer(c, &k, &resp, err, st);
-out:
-    ga_http_response_clear(&resp);
-    return st;
+    return ga_api_call(c, &k, classify, NULL, out, err);
 }
 
 static ga_status_t classify_totp(const ga_http_response_t *r, void *out, ga_api_error_t *err)
@@ -140,34 +129,35 @@ static int has_mgmt(const ga_client_t *c)
     return c->mgmt_http && c->cfg->userpool_id && c->cfg->userpool_secret;
 }
 
+typedef struct mgmt_token_out {
+    char **token;
+    long *expires_in;
+} mgmt_token_out_t;
+
+static ga_status_t classify_mgmt_token(const ga_http_response_t *r, void *out,
+                                       ga_api_error_t *err)
+{
+    mgmt_token_out_t *o = out;
+
+    return ga_parse_mgmt_token(r->body, r->len, r->http_status, o->token, o->expires_in, err);
+}
+
 /* POST get-management-token, throttling retried (the call is idempotent).
  * GA_OK with *token (secret) and *expires_in. */
 static ga_status_t fetch_mgmt_token(ga_client_t *c, char **token, long *expires_in,
                                     ga_api_error_t *err)
 {
-    ga_http_response_t resp = {0};
     ga_call_t k = {.method = "POST", .path = PATH_MGMT_TOKEN, .mgmt = 1};
+    mgmt_token_out_t o = {token, expires_in};
     char *body = NULL;
     ga_status_t st;
 
     if ((st = ga_api_build_mgmt_token(c->cfg->userpool_id, c->cfg->userpool_secret, &body))
-        != GA_OK)
-        goto out;
-    k.body = body;
-    for (int attempt = 0;; attempt++) {
-        if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
-            goto out;
-        st = ga_parse_mgmt_token(resp.body, resp.len, resp.http_status, token, expires_in, err);
-        err->retry_after_s = resp.retry_after_s;
-        ga_api_log_answer(c, &k, &resp, err, st);
-        if (st == GA_OK || !ga_api_backoff(c, &k, attempt, &resp, err))
-            break;
-        ga_http_response_clear(&resp);
-        ga_api_reset_err(err);
+        == GA_OK) {
+        k.body = body;
+        st = ga_api_call(c, &k, classify_mgmt_token, NULL, &o, err);
     }
-out:
     ga_free_secret(body);
-    ga_http_response_clear(&resp);
     return st;
 }
 
@@ -254,30 +244,29 @@ out:
     return st;
 }
 
+typedef struct trigger_out {
+    ga_mfa_trigger_t *trig;
+    long http_status; /* of the last answer; 0 before any */
+} trigger_out_t;
+
+static ga_status_t classify_trigger(const ga_http_response_t *r, void *out,
+                                    ga_api_error_t *err)
+{
+    trigger_out_t *o = out;
+    o->http_status = r->http_status;
+    return ga_parse_mfa_trigger(r->body, r->len, r->http_status, o->trig, err);
+}
+
 /* One GET get-mfa-trigger-data with token, throttling retried. */
 static ga_status_t get_trigger(ga_client_t *c, const char *path, const char *token,
                                ga_mfa_trigger_t *out, ga_api_error_t *err, long *http_status)
 {
-    ga_http_response_t resp = {0};
     ga_call_t k = {.method = "GET", .path = path, .log_path = PATH_TRIGGER, .token = token,
                    .mgmt = 1};
-    ga_status_t st;
+    trigger_out_t o = {out, 0};
+    ga_status_t st = ga_api_call(c, &k, classify_trigger, NULL, &o, err);
 
-    *http_status = 0;
-    for (int attempt = 0;; attempt++) {
-        if ((st = ga_api_send(c, &k, &resp, err)) != GA_OK)
-            goto out;
-        st = ga_parse_mfa_trigger(resp.body, resp.len, resp.http_status, out, err);
-        err->retry_after_s = resp.retry_after_s;
-        *http_status = resp.http_status;
-        ga_api_log_answer(c, &k, &resp, err, st);
-        if (st == GA_OK || !ga_api_backoff(c, &k, attempt, &resp, err))
-            break;
-        ga_http_response_clear(&resp);
-        ga_api_reset_err(err);
-    }
-out:
-    ga_http_response_clear(&resp);
+    *http_status = o.http_status;
     return st;
 }
 

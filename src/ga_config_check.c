@@ -533,13 +533,21 @@ ga_status_t ga_cfg_apply_grace_until(struct parse *p, const struct key_def *d,
     return GA_OK;
 }
 
-/* userpool_id and userpool_secret: both or neither. */
+/* userpool_id and userpool_secret: both or neither. The Management API
+ * looks the user up by the sign-in identifier with a userIdType; `account`
+ * (username, email or phone, whichever matches) has none, and guessing one
+ * could fetch another user's factors (whose username is this user's email,
+ * say): refused. */
 static ga_status_t check_userpool(struct parse *p, const ga_config_t *cfg)
 {
     if (cfg->userpool_id && !cfg->userpool_secret)
         return bad(p, &ga_cfg_keys[K_USERPOOL_SECRET], "is required when userpool_id is set");
     if (!cfg->userpool_id && cfg->userpool_secret)
         return bad(p, &ga_cfg_keys[K_USERPOOL_ID], "is required when userpool_secret is set");
+    if (cfg->userpool_id && cfg->login_field == GA_LOGIN_ACCOUNT)
+        return bad(p, &ga_cfg_keys[K_USERPOOL_ID],
+                   "needs login_field username, email or phone (with account the "
+                   "Management API cannot tell which user signed in)");
     return GA_OK;
 }
 

@@ -13,7 +13,6 @@
 #include "ga_grace.h"
 #include "ga_msg.h"
 #include "ga_secret.h"
-#include "ga_sendlog.h"
 #include "ga_state.h"
 #include "ga_text.h"
 #include "ga_validate.h"
@@ -47,21 +46,7 @@ ga_status_t ga_enroll_ask(const ga_flow_env_t *env, const char *note, const char
     }
     if (rc != GA_OK)
         return rc;
-    /* over-long is refused as it came, never trimmed or cut into shape */
-    if (strlen(*answer) > GA_ANSWER_MAX) {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        return GA_ERR_INPUT;
-    }
-    ga_trim(*answer);
-    if (**answer == '\0') {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        ga_log(env->lg, LOG_NOTICE, "user %s from %s: enrollment cancelled by the user",
-               env->user, ga_flow_rhost(env));
-        return GA_ERR_CANCELLED;
-    }
-    return GA_OK;
+    return ga_flow_check_answer(env, "enrollment", answer);
 }
 
 ga_status_t ga_enroll_too_many(const ga_flow_env_t *env, const char *prompt,
@@ -219,33 +204,6 @@ static ga_status_t offer_new_code(const ga_flow_env_t *env, const ga_stash_t *st
                         : GA_T(env, "Too many invalid answers."));
 }
 
-/* The per-user hourly limit, across logins (max_sends_per_hour). */
-static ga_status_t reserve_send(const ga_flow_env_t *env)
-{
-    long long retry_at = 0, minutes;
-    char msg[GA_NOTE_MAX];
-    ga_status_t rc = ga_sendlog_reserve(env->cfg->state_dir, env->user, env->euid,
-                                        ga_flow_now(env), env->cfg->max_sends_per_hour,
-                                        &retry_at, env->lg);
-
-    if (rc != GA_ERR_THROTTLED)
-        return rc;
-    minutes = (retry_at - ga_flow_now(env) + 59) / 60;
-    if (minutes < 1)
-        minutes = 1;
-    ga_log(env->lg, LOG_NOTICE,
-           "user %s from %s: limit of %ld codes per hour reached; no code sent",
-           env->user, ga_flow_rhost(env), env->cfg->max_sends_per_hour);
-    if (minutes == 1)
-        snprintf(msg, sizeof msg, "%s", GA_T(env, "Too many codes were sent to you recently. "
-                                                  "Try again in 1 minute."));
-    else
-        snprintf(msg, sizeof msg, GA_T(env, "Too many codes were sent to you recently. Try "
-                                            "again in %lld minutes."), minutes);
-    env->ui->error(env->ui->ctx, msg);
-    return GA_ERR_MAXTRIES;
-}
-
 /* POST send-enroll-factor-request, bounded by max_sends per login and
  * max_sends_per_hour per user; on a throttle tell the user how long to wait
  * and offer to try again. */
@@ -258,14 +216,8 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
         char *token = NULL, why[GA_NOTE_MAX];
         long wait;
 
-        if (st->sends >= env->cfg->max_sends) {
-            ga_log(env->lg, LOG_NOTICE, "user %s from %s: limit of %ld codes per login reached",
-                   env->user, ga_flow_rhost(env), env->cfg->max_sends);
-            env->ui->error(env->ui->ctx, GA_T(env, "Too many codes sent. Try again later."));
-            return GA_ERR_MAXTRIES;
-        }
-        st->sends++;
-        if ((rc = reserve_send(env)) != GA_OK)
+        if ((rc = ga_flow_count_send(env, st, "")) != GA_OK ||
+            (rc = ga_flow_reserve_hourly(env)) != GA_OK)
             return rc;
         rc = env->api->send_enroll(env->api->ctx, st->access_token, &st->profile,
                                    &token, &err);
@@ -328,8 +280,9 @@ static ga_status_t bound(const ga_flow_env_t *env, ga_stash_t *st)
     return GA_OK;
 }
 
-static ga_status_t wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *note)
+ga_status_t ga_enroll_wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *note)
 {
+    int otp = st->profile.type == GA_FACTOR_OTP; /* kept in the stash only */
     long left;
 
     st->attempts++;
@@ -338,17 +291,40 @@ static ga_status_t wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *no
            env->user, ga_flow_rhost(env), ga_factor_name(st->profile.type),
            st->attempts, env->cfg->max_attempts);
     if (left <= 0) {
-        forget_token(env, st);
+        if (otp)
+            ga_stash_drop_token(st);
+        else
+            forget_token(env, st);
         env->ui->error(env->ui->ctx,
-                       GA_T(env, "Too many wrong codes. Log in again to get a new code."));
+                       otp ? GA_T(env, "Too many wrong codes. Log in again to start over.")
+                           : GA_T(env, "Too many wrong codes. Log in again to get a new "
+                                       "code."));
         return GA_ERR_MAXTRIES;
     }
-    save_state(env, st);
-    if (left == 1)
-        snprintf(note, GA_NOTE_MAX, "%s", GA_T(env, "Wrong code. 1 try left."));
-    else
-        snprintf(note, GA_NOTE_MAX, GA_T(env, "Wrong code. %ld tries left."), left);
+    if (!otp)
+        save_state(env, st);
+    ga_flow_tries_left(env, left, note, GA_NOTE_MAX);
     return GA_OK;
+}
+
+ga_status_t ga_enroll_bind_failed(const ga_flow_env_t *env, const ga_stash_t *st,
+                                  ga_status_t rc, const ga_api_error_t *err)
+{
+    if (rc == GA_ERR_UNAVAIL) {
+        ga_flow_log_unavail(env, "enroll-factor", err);
+        return rc;
+    }
+    ga_log(env->lg, LOG_NOTICE,
+           "user %s from %s: GenAuth refused the %sbinding: statusCode %ld, apiCode %ld, "
+           "message \"%s\"", env->user, ga_flow_rhost(env),
+           st->profile.type == GA_FACTOR_OTP ? "OTP " : "", err->status_code, err->api_code,
+           err->message);
+    if (rc == GA_ERR_THROTTLED)
+        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth is busy. Try again in a minute."));
+    else if (rc == GA_ERR_REJECTED)
+        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth did not accept the code. Contact "
+                                               "your administrator if this persists."));
+    return rc;
 }
 
 /* Ask for the code and bind it. GA_ERR_EXPIRED: the token is gone (locally
@@ -387,25 +363,13 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
         if (rc == GA_OK)
             return bound(env, st);
         if (rc == GA_ERR_WRONG_CODE) {
-            if ((rc = wrong_code(env, st, note)) != GA_OK)
+            if ((rc = ga_enroll_wrong_code(env, st, note)) != GA_OK)
                 return rc;
             continue;
         }
         if (rc == GA_ERR_EXPIRED)
             break;
-        if (rc == GA_ERR_UNAVAIL)
-            ga_flow_log_unavail(env, "enroll-factor", &err);
-        else
-            ga_log(env->lg, LOG_NOTICE,
-                   "user %s from %s: GenAuth refused the binding: statusCode %ld, "
-                   "apiCode %ld, message \"%s\"", env->user, ga_flow_rhost(env),
-                   err.status_code, err.api_code, err.message);
-        if (rc == GA_ERR_THROTTLED)
-            env->ui->error(env->ui->ctx, GA_T(env, "GenAuth is busy. Try again in a minute."));
-        else if (rc == GA_ERR_REJECTED)
-            env->ui->error(env->ui->ctx, GA_T(env, "GenAuth did not accept the code. Contact "
-                                                   "your administrator if this persists."));
-        return rc;
+        return ga_enroll_bind_failed(env, st, rc, &err);
     }
     ga_log(env->lg, LOG_INFO, "user %s from %s: the %s enrollment code expired",
            env->user, ga_flow_rhost(env), ga_factor_name(st->profile.type));

@@ -1,11 +1,12 @@
 /* ga_enroll.h - the enrollment part of the login flow, and the helpers the
- * flow's two files share. Internal to ga_flow.c / ga_enroll.c. */
+ * flow's files share (ga_flow.c, the ga_enroll*.c and, through
+ * ga_verify_int.h, the ga_verify*.c). Internal to the flow. */
 #ifndef GA_ENROLL_H
 #define GA_ENROLL_H
 
 #include "ga_flow.h"
 
-#define GA_INPUT_TRIES 3   /* invalid answers in a row before giving up */
+#define GA_INPUT_TRIES 3   /* invalid answers (per prompt; per verification) */
 #define GA_PROMPT_MAX 480  /* bytes; PAM_MAX_MSG_SIZE is 512 */
 #define GA_NOTE_MAX 160    /* bytes of a note shown above a question */
 
@@ -62,6 +63,22 @@ ga_status_t ga_enroll_ask(const ga_flow_env_t *env, const char *note, const char
 ga_status_t ga_enroll_too_many(const ga_flow_env_t *env, const char *prompt,
                                const char *text);
 
+/* A wrong enrollment code for the pending factor in st: counts it in
+ * st->attempts against cfg->max_attempts (one log line). GA_OK with the
+ * tries left in note (GA_NOTE_MAX bytes) to ask again; a pending SMS/EMAIL
+ * enrollment is saved with its new count in state_dir (an OTP one lives in
+ * the stash only). GA_ERR_MAXTRIES when no try is left: the token is
+ * dropped (and the state_dir file removed) and the user told. */
+ga_status_t ga_enroll_wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *note);
+
+/* POST /api/v3/enroll-factor failed with rc (not GA_ERR_WRONG_CODE or
+ * GA_ERR_EXPIRED, which the caller handles) for the pending factor in st:
+ * the one log line (GA_ERR_UNAVAIL: ga_flow_log_unavail; others: GenAuth
+ * refused the binding) and, for GA_ERR_THROTTLED / GA_ERR_REJECTED, the
+ * user message. Returns rc. */
+ga_status_t ga_enroll_bind_failed(const ga_flow_env_t *env, const ga_stash_t *st,
+                                  ga_status_t rc, const ga_api_error_t *err);
+
 /* After a factor was bound: forget the user's postponements
  * (ga_grace_reset; a failure is logged, not fatal). */
 void ga_enroll_done(const ga_flow_env_t *env);
@@ -76,6 +93,31 @@ const char *ga_flow_rhost(const ga_flow_env_t *env);
  * GA_ERR_CONV when the conversation failed or answered NULL, GA_ERR_NOMEM. */
 ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
                         char **answer);
+
+/* Check an answer ga_flow_ask returned for a question: one longer than
+ * GA_ANSWER_MAX is wiped and GA_ERR_INPUT (refused as it came, never
+ * trimmed into shape; the caller asks again); otherwise it is trimmed in
+ * place, and an empty one is wiped and GA_ERR_CANCELLED, logged as
+ * "<context> cancelled by the user" (context: "enrollment",
+ * "verification"). On GA_OK *answer stays the caller's to wipe and free;
+ * otherwise it is NULL. */
+ga_status_t ga_flow_check_answer(const ga_flow_env_t *env, const char *context,
+                                 char **answer);
+
+/* The note after a wrong code with `left` (>= 1) tries left ("Wrong code.
+ * N tries left."), translated, into note (notelen bytes). */
+void ga_flow_tries_left(const ga_flow_env_t *env, long left, char *note, size_t notelen);
+
+/* max_sends per login, for every code or OTP key sent: GA_OK with one
+ * more send counted in st->sends, or GA_ERR_MAXTRIES (logged, `tail`
+ * appended to the log line; the user is told). */
+ga_status_t ga_flow_count_send(const ga_flow_env_t *env, ga_stash_t *st, const char *tail);
+
+/* max_sends_per_hour per user across logins, for every message sent
+ * (ga_sendlog_reserve in cfg->state_dir): GA_OK (reserved),
+ * GA_ERR_MAXTRIES (logged; the user is told how many minutes to wait), or
+ * ga_sendlog_reserve's errors. */
+ga_status_t ga_flow_reserve_hourly(const ga_flow_env_t *env);
 
 /* The one admin line for a GA_ERR_UNAVAIL at API call `call`. */
 void ga_flow_log_unavail(const ga_flow_env_t *env, const char *call,

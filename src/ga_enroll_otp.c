@@ -233,13 +233,9 @@ static ga_status_t start(const ga_flow_env_t *env, ga_stash_t *st)
                "authenticator app (no send-enroll-factor-request for OTP)", env->user);
         return GA_ERR_INTERNAL;
     }
-    if (st->sends >= env->cfg->max_sends) {
-        ga_log(env->lg, LOG_NOTICE, "user %s from %s: limit of %ld codes per login reached",
-               env->user, ga_flow_rhost(env), env->cfg->max_sends);
-        env->ui->error(env->ui->ctx, GA_T(env, "Too many codes sent. Try again later."));
-        return GA_ERR_MAXTRIES;
-    }
-    st->sends++; /* no message is sent: not counted in max_sends_per_hour */
+    /* no message is sent: not counted in max_sends_per_hour */
+    if ((rc = ga_flow_count_send(env, st, "")) != GA_OK)
+        return rc;
     rc = env->api->send_enroll_otp(env->api->ctx, st->access_token, &token, &otp, &err);
     if (rc != GA_OK) {
         rc = send_refused(env, rc, &err);
@@ -282,28 +278,6 @@ static ga_status_t bound(const ga_flow_env_t *env, ga_stash_t *st)
     return GA_OK;
 }
 
-/* A wrong code: GA_OK with a note to ask again, or GA_ERR_MAXTRIES. */
-static ga_status_t wrong_code(const ga_flow_env_t *env, ga_stash_t *st, char *note)
-{
-    long left;
-
-    st->attempts++;
-    left = env->cfg->max_attempts - st->attempts;
-    ga_log(env->lg, LOG_NOTICE, "user %s from %s: wrong OTP enrollment code (%d of %ld)",
-           env->user, ga_flow_rhost(env), st->attempts, env->cfg->max_attempts);
-    if (left <= 0) {
-        ga_stash_drop_token(st);
-        env->ui->error(env->ui->ctx,
-                       GA_T(env, "Too many wrong codes. Log in again to start over."));
-        return GA_ERR_MAXTRIES;
-    }
-    if (left == 1)
-        snprintf(note, GA_NOTE_MAX, "%s", GA_T(env, "Wrong code. 1 try left."));
-    else
-        snprintf(note, GA_NOTE_MAX, GA_T(env, "Wrong code. %ld tries left."), left);
-    return GA_OK;
-}
-
 /* A code of the otpauth digits: GA_OK, or GA_ERR_INPUT with a note. */
 static ga_status_t check_code(const ga_flow_env_t *env, const ga_stash_t *st,
                               const char *code, char *note)
@@ -319,25 +293,6 @@ static ga_status_t check_code(const ga_flow_env_t *env, const ga_stash_t *st,
         return GA_ERR_INPUT;
     }
     return GA_OK;
-}
-
-static ga_status_t bind_refused(const ga_flow_env_t *env, ga_status_t rc,
-                                const ga_api_error_t *err)
-{
-    if (rc == GA_ERR_UNAVAIL) {
-        ga_flow_log_unavail(env, "enroll-factor", err);
-        return rc;
-    }
-    ga_log(env->lg, LOG_NOTICE,
-           "user %s from %s: GenAuth refused the OTP binding: statusCode %ld, apiCode %ld, "
-           "message \"%s\"", env->user, ga_flow_rhost(env), err->status_code, err->api_code,
-           err->message);
-    if (rc == GA_ERR_THROTTLED)
-        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth is busy. Try again in a minute."));
-    else if (rc == GA_ERR_REJECTED)
-        env->ui->error(env->ui->ctx, GA_T(env, "GenAuth did not accept the code. Contact "
-                                               "your administrator if this persists."));
-    return rc;
 }
 
 /* Ask for the current code and bind it. GA_ERR_EXPIRED: GenAuth says the
@@ -377,13 +332,13 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
         if (rc == GA_OK)
             return bound(env, st);
         if (rc == GA_ERR_WRONG_CODE) {
-            if ((rc = wrong_code(env, st, note)) != GA_OK)
+            if ((rc = ga_enroll_wrong_code(env, st, note)) != GA_OK)
                 return rc;
             continue;
         }
         if (rc == GA_ERR_EXPIRED)
             return rc;
-        return bind_refused(env, rc, &err);
+        return ga_enroll_bind_failed(env, st, rc, &err);
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include "ga_flow.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,7 +13,9 @@
 #include "ga_enroll.h"
 #include "ga_msg.h"
 #include "ga_secret.h"
+#include "ga_sendlog.h"
 #include "ga_text.h"
+#include "ga_validate.h"
 #include "ga_verify.h"
 
 #define GA_PASSWORD_MAX 1024 /* bytes; longer answers are never sent */
@@ -52,6 +55,70 @@ ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
         return rc == GA_ERR_NOMEM ? GA_ERR_NOMEM : GA_ERR_CONV;
     }
     return GA_OK;
+}
+
+ga_status_t ga_flow_check_answer(const ga_flow_env_t *env, const char *context,
+                                 char **answer)
+{
+    /* over-long is refused as it came, never trimmed or cut into shape */
+    if (strlen(*answer) > GA_ANSWER_MAX) {
+        ga_free_secret(*answer);
+        *answer = NULL;
+        return GA_ERR_INPUT;
+    }
+    ga_trim(*answer);
+    if (**answer == '\0') {
+        ga_free_secret(*answer);
+        *answer = NULL;
+        ga_log(env->lg, LOG_NOTICE, "user %s from %s: %s cancelled by the user", env->user,
+               ga_flow_rhost(env), context);
+        return GA_ERR_CANCELLED;
+    }
+    return GA_OK;
+}
+
+void ga_flow_tries_left(const ga_flow_env_t *env, long left, char *note, size_t notelen)
+{
+    if (left == 1)
+        snprintf(note, notelen, "%s", GA_T(env, "Wrong code. 1 try left."));
+    else
+        snprintf(note, notelen, GA_T(env, "Wrong code. %ld tries left."), left);
+}
+
+ga_status_t ga_flow_count_send(const ga_flow_env_t *env, ga_stash_t *st, const char *tail)
+{
+    if (st->sends >= env->cfg->max_sends) {
+        ga_log(env->lg, LOG_NOTICE, "user %s from %s: limit of %ld codes per login reached%s",
+               env->user, ga_flow_rhost(env), env->cfg->max_sends, tail);
+        env->ui->error(env->ui->ctx, GA_T(env, "Too many codes sent. Try again later."));
+        return GA_ERR_MAXTRIES;
+    }
+    st->sends++;
+    return GA_OK;
+}
+
+ga_status_t ga_flow_reserve_hourly(const ga_flow_env_t *env)
+{
+    long long retry_at = 0, minutes;
+    char msg[GA_NOTE_MAX];
+    ga_status_t rc = ga_sendlog_reserve(env->cfg->state_dir, env->user, env->euid,
+                                        ga_flow_now(env), env->cfg->max_sends_per_hour,
+                                        &retry_at, env->lg);
+
+    if (rc != GA_ERR_THROTTLED)
+        return rc;
+    minutes = (retry_at - ga_flow_now(env) + 59) / 60;
+    ga_log(env->lg, LOG_NOTICE,
+           "user %s from %s: limit of %ld codes per hour reached; no code sent",
+           env->user, ga_flow_rhost(env), env->cfg->max_sends_per_hour);
+    if (minutes <= 1)
+        snprintf(msg, sizeof msg, "%s", GA_T(env, "Too many codes were sent to you recently. "
+                                                  "Try again in 1 minute."));
+    else
+        snprintf(msg, sizeof msg, GA_T(env, "Too many codes were sent to you recently. Try "
+                                            "again in %lld minutes."), minutes);
+    env->ui->error(env->ui->ctx, msg);
+    return GA_ERR_MAXTRIES;
 }
 
 /* Ask for the GenAuth password (ECHO_OFF). An empty answer cancels. */

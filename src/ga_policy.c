@@ -57,8 +57,7 @@ static int groups_in_scope(const ga_strlist_t *list, const char *const *groups,
     return matched;
 }
 
-ga_policy_t ga_policy_decide(const ga_config_t *cfg, const char *user, const char *service,
-                             const char *const *groups, size_t n_groups)
+ga_policy_t ga_policy_early(const ga_config_t *cfg, const char *user, const char *service)
 {
     if (!cfg)
         return GA_POLICY_ASK; /* nothing configured: nobody is let off */
@@ -68,6 +67,16 @@ ga_policy_t ga_policy_decide(const ga_config_t *cfg, const char *user, const cha
         return GA_POLICY_SERVICE;
     if (ga_pattern_match_list(user, &cfg->users) != 1)
         return GA_POLICY_USER;
+    return GA_POLICY_ASK;
+}
+
+ga_policy_t ga_policy_decide(const ga_config_t *cfg, const char *user, const char *service,
+                             const char *const *groups, size_t n_groups)
+{
+    ga_policy_t p = ga_policy_early(cfg, user, service);
+
+    if (!cfg || p != GA_POLICY_ASK)
+        return p;
     if (cfg->groups.n > 0 && !groups_in_scope(&cfg->groups, groups, n_groups))
         return GA_POLICY_GROUP;
     if (service && ga_pattern_match_list(service, &cfg->noninteractive_services) == 1)

@@ -40,6 +40,14 @@ typedef enum {
 ga_policy_t ga_policy_decide(const ga_config_t *cfg, const char *user, const char *service,
                              const char *const *groups, size_t n_groups);
 
+/* The part of ga_policy_decide that needs no group list: bypass_users,
+ * services, users, in that order. Returns GA_POLICY_BYPASS, _SERVICE or
+ * _USER when one of them decides, else GA_POLICY_ASK (groups and
+ * noninteractive_services still to check with ga_policy_decide). The glue
+ * calls it before looking up groups, so a break-glass user is let through
+ * even when the group lookup would fail. Never fails; no I/O. */
+ga_policy_t ga_policy_early(const ga_config_t *cfg, const char *user, const char *service);
+
 /* Constant English name for log lines ("in scope", "break-glass user",
  * ...). Never NULL. */
 const char *ga_policy_name(ga_policy_t p);

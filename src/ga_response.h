@@ -145,8 +145,9 @@ ga_status_t ga_parse_totp_verify(const char *body, size_t len, long http_status,
 
 /* POST /api/v3/get-management-token: GA_OK with *token (secret, caller
  * wipes and frees) and *expires_in (seconds, 7200 when absent, clamped to
- * 60..86400); 400/401/403 -> GA_ERR_UNAVAIL with reason APP_CRED (bad
- * user pool id/secret: an admin error); other answers GA_ERR_UNAVAIL. */
+ * 60..86400); 429 -> GA_ERR_THROTTLED (a refusal, never the fail mode);
+ * 400/401/403 -> GA_ERR_UNAVAIL with reason APP_CRED (bad user pool
+ * id/secret: an admin error); other answers GA_ERR_UNAVAIL. */
 ga_status_t ga_parse_mgmt_token(const char *body, size_t len, long http_status,
                                 char **token, long *expires_in, ga_api_error_t *err);
 

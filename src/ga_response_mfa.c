@@ -197,8 +197,9 @@ ga_status_t ga_resp_trigger(json_object *data, int token_required, ga_mfa_trigge
     if ((totp = ga_resp_member(data, "totpMfaEnabled"))) {
         if (!json_object_is_type(totp, json_type_boolean))
             goto out;
-        if (json_object_get_boolean(totp))
-            enabled[GA_FACTOR_OTP] = 1;
+        /* the user's own flag wins over the application's policy list:
+         * an application may enable OTP for users who never bound it */
+        enabled[GA_FACTOR_OTP] = json_object_get_boolean(totp);
     }
     err->reason = GA_REASON_NONE;
     st = GA_OK;
@@ -336,6 +337,11 @@ ga_status_t ga_parse_mgmt_token(const char *body, size_t len, long http_status,
     sc = err->status_code;
     if (sc >= 500) {
         st = ga_resp_server_error(err);
+    } else if (sc == 429) {
+        /* a refusal, never the fail mode: sshd fetches a token per connection,
+         * so whoever knows a password could otherwise throttle GenAuth into
+         * failmode = safe and skip SMS/EMAIL verification */
+        st = GA_ERR_THROTTLED;
     } else if (sc == 400 || sc == 401 || sc == 403) {
         err->reason = GA_REASON_APP_CRED; /* user pool id or secret refused */
         st = GA_ERR_UNAVAIL;

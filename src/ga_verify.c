@@ -44,9 +44,13 @@ static int recovery_code_ok(const char *s)
 static void show_new_recovery(ga_verify_ctx_t *v, const char *code)
 {
     const ga_flow_env_t *env = v->env;
-    char text[GA_VERIFY_PROMPT_MAX], *answer = NULL;
+    char text[GA_PROMPT_MAX], *answer = NULL;
 
     if (!code) {
+        /* GenAuth may have replaced the code without saying so */
+        ga_log(env->lg, LOG_WARNING, "user %s from %s: recovery code accepted, but GenAuth "
+               "returned no new recovery code; the user may need a new one from the console",
+               env->user, ga_flow_rhost(env));
         env->ui->info(env->ui->ctx, GA_T(env, "Recovery code accepted."));
         return;
     }
@@ -150,13 +154,14 @@ static ga_status_t choices_from_list(ga_verify_ctx_t *v, const ga_factor_list_t 
         return GA_OK;
     if (need_mgmt)
         ga_log(env->lg, LOG_ERR,
-               "user %s has only SMS/EMAIL factors (of %zu enrolled); set userpool_id and "
-               "userpool_secret to verify them; access denied", env->user, list->n);
+               "user %s from %s: has only SMS/EMAIL factors (of %zu enrolled); set "
+               "userpool_id and userpool_secret to verify them; access denied", env->user,
+               ga_flow_rhost(env), list->n);
     else
         ga_log(env->lg, LOG_ERR,
-               "user %s has only factors that cannot be verified in a terminal (first: %s, "
-               "%zu enrolled); access denied", env->user, list->n ? list->items[0].type_name : "-",
-               list->n);
+               "user %s from %s: has only factors that cannot be verified in a terminal "
+               "(first: %s, %zu enrolled); access denied", env->user, ga_flow_rhost(env),
+               list->n ? list->items[0].type_name : "-", list->n);
     return ga_verify_no_method(v);
 }
 
@@ -216,7 +221,7 @@ static void choice_label(const ga_verify_ctx_t *v, const choice_t *c, char *out,
 static ga_status_t choose(ga_verify_ctx_t *v, const choice_t *ch, size_t n, size_t *pick)
 {
     ga_factor_t f[GA_VERIFY_CHOICES];
-    char menu[GA_VERIFY_PROMPT_MAX], label[GA_VERIFY_PROMPT_MAX];
+    char menu[GA_PROMPT_MAX], label[GA_PROMPT_MAX];
     size_t len;
 
     *pick = 0;

@@ -15,8 +15,6 @@
 #include "ga_validate.h"
 #include "ga_verify_int.h"
 
-#define GA_VERIFY_INPUT_TRIES 3 /* invalid answers per verification before giving up */
-
 int ga_verify_have_mgmt(const ga_config_t *cfg)
 {
     return cfg->userpool_id && *cfg->userpool_id && cfg->userpool_secret &&
@@ -59,7 +57,7 @@ ga_status_t ga_verify_api_fail(ga_verify_ctx_t *v, const char *call, ga_status_t
 ga_status_t ga_verify_ask(ga_verify_ctx_t *v, const char *question, char **answer)
 {
     const ga_flow_env_t *env = v->env;
-    char text[GA_VERIFY_PROMPT_MAX];
+    char text[GA_PROMPT_MAX];
     ga_status_t rc;
 
     snprintf(text, sizeof text, "%s%s%s", v->note, v->note[0] ? "\n" : "", question);
@@ -72,27 +70,14 @@ ga_status_t ga_verify_ask(ga_verify_ctx_t *v, const char *question, char **answe
                env->user, ga_flow_rhost(env));
     if (rc != GA_OK)
         return rc;
-    if (strlen(*answer) > GA_ANSWER_MAX) {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        return GA_ERR_INPUT;
-    }
-    ga_trim(*answer);
-    if (**answer == '\0') {
-        ga_free_secret(*answer);
-        *answer = NULL;
-        ga_log(env->lg, LOG_NOTICE, "user %s from %s: verification cancelled by the user",
-               env->user, ga_flow_rhost(env));
-        return GA_ERR_CANCELLED;
-    }
-    return GA_OK;
+    return ga_flow_check_answer(env, "verification", answer);
 }
 
 ga_status_t ga_verify_invalid(ga_verify_ctx_t *v, const char *prompt, const char *reason)
 {
     const ga_flow_env_t *env = v->env;
 
-    if (++v->invalid >= GA_VERIFY_INPUT_TRIES) {
+    if (++v->invalid >= GA_INPUT_TRIES) {
         ga_log(env->lg, LOG_NOTICE,
                "user %s from %s: too many invalid answers at the %s prompt; access denied",
                env->user, ga_flow_rhost(env), prompt);
@@ -186,10 +171,7 @@ static ga_status_t wrong_code(ga_verify_ctx_t *v, const char *what)
         env->ui->error(env->ui->ctx, GA_T(env, "Too many wrong codes. Access denied."));
         return GA_ERR_MAXTRIES;
     }
-    if (left == 1)
-        snprintf(v->note, sizeof v->note, "%s", GA_T(env, "Wrong code. 1 try left."));
-    else
-        snprintf(v->note, sizeof v->note, GA_T(env, "Wrong code. %ld tries left."), left);
+    ga_flow_tries_left(env, left, v->note, sizeof v->note);
     return GA_ERR_WRONG_CODE;
 }
 

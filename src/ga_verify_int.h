@@ -3,10 +3,8 @@
 #ifndef GA_VERIFY_INT_H
 #define GA_VERIFY_INT_H
 
+#include "ga_enroll.h" /* GA_PROMPT_MAX, GA_NOTE_MAX, GA_INPUT_TRIES, flow helpers */
 #include "ga_verify.h"
-
-#define GA_VERIFY_PROMPT_MAX 480 /* bytes; PAM_MAX_MSG_SIZE is 512 */
-#define GA_VERIFY_NOTE_MAX 160   /* bytes; one line above the next prompt */
 
 /* One verification: what it learnt and how far it got. Holds secrets
  * (trig.mfa_token) and contact data (trig): ga_verify_run wipes it. */
@@ -18,7 +16,7 @@ typedef struct ga_verify_ctx {
     int refetched;                  /* the one new fetch after an expiry is used */
     int wrong;                      /* wrong codes so far (max_attempts) */
     int invalid;                    /* answers that failed validation */
-    char note[GA_VERIFY_NOTE_MAX];  /* shown above the next prompt, then cleared */
+    char note[GA_NOTE_MAX];  /* shown above the next prompt, then cleared */
 } ga_verify_ctx_t;
 
 /* In ga_verify_code.c -------------------------------------------------- */

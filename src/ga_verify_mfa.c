@@ -11,11 +11,12 @@
 #include "ga_enroll.h"
 #include "ga_msg.h"
 #include "ga_secret.h"
-#include "ga_sendlog.h"
 #include "ga_text.h"
 #include "ga_verify_int.h"
 
-/* get-mfa-trigger-data's userIdType for the sign-in identifier. */
+/* get-mfa-trigger-data's userIdType for the sign-in identifier. The config
+ * refuses Management API credentials with login_field = account (no
+ * userIdType names exactly the user GenAuth signed in). */
 static const char *user_id_type(ga_login_field_t f)
 {
     switch (f) {
@@ -23,7 +24,7 @@ static const char *user_id_type(ga_login_field_t f)
         return "email";
     case GA_LOGIN_PHONE:
         return "phone";
-    default: /* username, and account (most often a user name) */
+    default: /* username */
         return "username";
     }
 }
@@ -80,48 +81,15 @@ out:
     return rc;
 }
 
-/* max_sends per login (stash) and max_sends_per_hour per user (ga_sendlog). */
-static ga_status_t reserve_send(ga_verify_ctx_t *v)
-{
-    const ga_flow_env_t *env = v->env;
-    long long retry_at = 0, minutes;
-    char msg[GA_VERIFY_NOTE_MAX];
-    ga_status_t rc;
-
-    if (v->st->sends >= env->cfg->max_sends) {
-        ga_log(env->lg, LOG_NOTICE, "user %s from %s: limit of %ld codes per login reached; "
-               "no code sent", env->user, ga_flow_rhost(env), env->cfg->max_sends);
-        env->ui->error(env->ui->ctx, GA_T(env, "Too many codes sent. Try again later."));
-        return GA_ERR_MAXTRIES;
-    }
-    v->st->sends++;
-    rc = ga_sendlog_reserve(env->cfg->state_dir, env->user, env->euid, ga_flow_now(env),
-                            env->cfg->max_sends_per_hour, &retry_at, env->lg);
-    if (rc != GA_ERR_THROTTLED)
-        return rc;
-    minutes = (retry_at - ga_flow_now(env) + 59) / 60;
-    ga_log(env->lg, LOG_NOTICE,
-           "user %s from %s: limit of %ld codes per hour reached; no code sent",
-           env->user, ga_flow_rhost(env), env->cfg->max_sends_per_hour);
-    if (minutes <= 1)
-        snprintf(msg, sizeof msg, "%s", GA_T(env, "Too many codes were sent to you recently. "
-                                                  "Try again in 1 minute."));
-    else
-        snprintf(msg, sizeof msg, GA_T(env, "Too many codes were sent to you recently. "
-                                            "Try again in %lld minutes."), minutes);
-    env->ui->error(env->ui->ctx, msg);
-    return GA_ERR_MAXTRIES;
-}
-
 /* POST /api/v3/send-sms or send-email with CHANNEL_VERIFY_MFA. */
 static ga_status_t send_code(ga_verify_ctx_t *v, ga_factor_t f, const char *target)
 {
     const ga_flow_env_t *env = v->env;
     const char *call = f == GA_FACTOR_SMS ? "send-sms" : "send-email";
     ga_api_error_t err;
-    ga_status_t rc = reserve_send(v);
+    ga_status_t rc = ga_flow_count_send(env, v->st, "; no code sent");
 
-    if (rc != GA_OK)
+    if (rc != GA_OK || (rc = ga_flow_reserve_hourly(env)) != GA_OK)
         return rc;
     memset(&err, 0, sizeof err);
     rc = env->api->send_mfa_code(env->api->ctx, f, &v->trig, &err);
@@ -148,7 +116,7 @@ static ga_status_t send_code(ga_verify_ctx_t *v, ga_factor_t f, const char *targ
 ga_status_t ga_verify_mfa(ga_verify_ctx_t *v, ga_factor_t f)
 {
     const ga_flow_env_t *env = v->env;
-    char target[GA_MASKED_MAX], question[GA_VERIFY_PROMPT_MAX];
+    char target[GA_MASKED_MAX], question[GA_PROMPT_MAX];
     int masked;
     ga_status_t rc;
 

@@ -235,13 +235,19 @@ static ga_status_t apply_policy(run_t *r, const char *user)
     if (pam_get_item(r->pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item &&
         strnlen(item, GA_SERVICE_MAX + 1) <= GA_SERVICE_MAX)
         service = item;
-    if (r->cfg->groups.n > 0) {
-        rc = ga_groups_of(user, &groups, &r->lg);
-        if (rc != GA_OK)
-            return rc; /* logged */
+    /* bypass_users, services and users first: a break-glass user gets in
+     * even when the group lookup (NSS, maybe LDAP) fails */
+    p = ga_policy_early(r->cfg, user, service);
+    if (p == GA_POLICY_ASK) {
+        if (r->cfg->groups.n > 0) {
+            rc = ga_groups_of(user, &groups, &r->lg);
+            if (rc != GA_OK)
+                return rc; /* logged */
+        }
+        p = ga_policy_decide(r->cfg, user, service, (const char *const *)groups.names,
+                             groups.n);
+        ga_groups_free(&groups);
     }
-    p = ga_policy_decide(r->cfg, user, service, (const char *const *)groups.names, groups.n);
-    ga_groups_free(&groups);
     if (p == GA_POLICY_ASK)
         return GA_OK;
     (void)ga_sanitize(service ? service : "(none)", service ? strlen(service) : 6, shown,

@@ -55,7 +55,7 @@ def refused_three_times(cid, prefix, bad, what, stop):
     and the call the answer was for (stop) is never made."""
     answers = list(prefix) + (list(bad) if isinstance(bad, (list, tuple)) else [bad] * 3)
     return case(id=cid, cat="conv", what=what, answers=answers, settings=FIXED,
-                expect=PAM_MAXTRIES, no_calls=[stop], log="invalid answers", bug="B12")
+                expect=PAM_MAXTRIES, no_calls=[stop], log="invalid answers")
 
 
 def menu3(cid, bad, what):
@@ -100,7 +100,7 @@ CASES = [
     case(id="conv-pw-invalid-utf8", cat="conv",
          what="password that is not UTF-8 is not put into a JSON body",
          server="raw", answers=[raw(b"\xff\xfe\xc3pw")], expect=PAM_AUTH_ERR, calls=[],
-         check=bodies_are_json, bug="B3"),
+         check=bodies_are_json),
     case(id="conv-pw-escape", cat="conv", what="password with an ANSI escape: a wrong password",
          answers=[raw("alice-pw\x1b[A")], expect=PAM_AUTH_ERR,
          log="GenAuth sign-in failed", no_calls=[LIST]),
@@ -123,7 +123,7 @@ CASES = [
     case(id="conv-menu-padded", cat="conv",
          what="menu: '1' and 4 KiB of spaces is too long, not trimmed into '1'",
          answers=[PW, raw("1" + PAD), "2", "alice@example.com", "@code"], expect=PAM_SUCCESS,
-         check=factor_is("EMAIL"), bug="B4"),
+         check=factor_is("EMAIL")),
     menu3("conv-menu-64k", "@long:65536", "64 KiB"),
     menu3("conv-menu-invalid-utf8", [raw(b"\xc3"), raw(b"\xff1"), raw(b"1\xff")],
           "bytes that are not UTF-8"),
@@ -141,7 +141,7 @@ CASES = [
     case(id="conv-phone-padded", cat="conv",
          what="phone: a number and 4 KiB of spaces is too long, not trimmed and sent",
          answers=[PW, "1", raw(PHONE + PAD), "13900001111", "@code"], expect=PAM_SUCCESS,
-         check=profile_is(phoneNumber="13900001111"), bug="B4"),
+         check=profile_is(phoneNumber="13900001111")),
     case(id="conv-phone-nul", cat="conv", what="phone: NUL inside (the module sees '188')",
          answers=[PW, "1", raw(b"188\x0012345678"), "@empty"], expect=PAM_AUTH_ERR,
          calls=BEFORE_SEND),
@@ -160,7 +160,7 @@ CASES = [
     case(id="conv-email-padded", cat="conv",
          what="email: an address and 4 KiB of spaces is too long, not trimmed and sent",
          answers=[PW, "2", raw("alice@example.com" + PAD), "bob@example.com", "@code"],
-         expect=PAM_SUCCESS, check=profile_is(email="bob@example.com"), bug="B4"),
+         expect=PAM_SUCCESS, check=profile_is(email="bob@example.com")),
     case(id="conv-email-nul", cat="conv",
          what="email: NUL inside; what the module sees is what it sends",
          answers=[PW, "2", raw(b"alice@example.com\x00@evil.example"), "@code"],
@@ -186,7 +186,7 @@ CASES = [
     case(id="conv-code-padded", cat="conv",
          what="code: the right code and 4 KiB of spaces is too long, asked again",
          settings=FIXED, answers=[PW, "1", PHONE, raw(CODE + PAD), CODE],
-         expect=PAM_SUCCESS, check=prompts_containing("Enter code", 2), bug="B4"),
+         expect=PAM_SUCCESS, check=prompts_containing("Enter code", 2)),
     case(id="conv-code-nul-first", cat="conv", what="code: NUL first (an empty answer)",
          settings=FIXED, answers=[PW, "1", PHONE, raw(b"\x00" + CODE.encode())],
          expect=PAM_AUTH_ERR, no_calls=[BIND]),
@@ -208,7 +208,7 @@ CASES = [
     case(id="conv-resend-padded", cat="conv",
          what="resend question: 'y' and 4 KiB of spaces is too long, not a yes",
          answers=[PW, "1", PHONE, CODE, raw("y" + PAD), "n"], expect=PAM_AUTH_ERR,
-         check=lambda r: _sends(r, 1), bug="B4", **EXPIRED),
+         check=lambda r: _sends(r, 1), **EXPIRED),
     case(id="conv-resend-escape", cat="conv", what="resend question: ANSI escapes",
          answers=[PW, "1", PHONE, CODE, raw("\x1by"), raw("y\x1b[0m"), raw("\x1b[Ay")],
          expect=PAM_MAXTRIES, check=lambda r: _sends(r, 1), **EXPIRED),

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pam"))
@@ -43,8 +44,27 @@ TO_ENROLL = "/api/v3/list-factors-to-enroll"
 SEND = "/api/v3/send-enroll-factor-request"
 BIND = "/api/v3/enroll-factor"
 FULL = [SIGNIN, LIST, TO_ENROLL, SEND, BIND]
+# issue 4: verification of enrolled users, the Management API, V2 verify
+TOTP = "/api/v3/mfa-totp-verify"
+MGMT_TOKEN = "/api/v3/get-management-token"
+TRIGGER = "/api/v3/get-mfa-trigger-data"
+SEND_SMS = "/api/v3/send-sms"
+SEND_EMAIL = "/api/v3/send-email"
+V2_SMS = "/api/v2/applications/mfa/sms/verify"
+V2_EMAIL = "/api/v2/applications/mfa/email/verify"
+V2_TOTP = "/api/v2/mfa/totp/verify"
+V2_RECOVERY = "/api/v2/mfa/totp/recovery"
+POOL_SECRET = "emu-userpool-secret"
+# Management API credentials of the emulator (config keys)
+MGMT = {"mgmt_host": "{emu}", "userpool_id": "emu-userpool-id", "userpool_secret": POOL_SECRET}
 APP_SECRET = "emu-app-secret"
 SHOWN_COLUMNS = 80  # what the user must read fits a terminal (cases.md 9)
+# the headings under which the module shows a key or a recovery code (en-US, zh-CN)
+SHOWN_ONCE_HEADINGS = ("Or enter this key by hand:", "Recovery code:",
+                       "\u6216\u624b\u52a8\u8f93\u5165\u6b64\u5bc6\u94a5\uff1a",
+                       "\u6062\u590d\u7801\uff1a")
+SHOWN_ONCE_TAILS = ("Your new recovery code:", "\u60a8\u7684\u65b0\u6062\u590d\u7801\uff1a")
+LEAK_WINDOW = 12  # a key or recovery code logged in part: any 12 characters
 SECRET_MIN = 6  # shorter strings are not searched for (too many false hits)
 
 # A catalogue row: these keys and nothing else (README.md explains each).
@@ -53,32 +73,29 @@ FIELDS = {
     "conf": None, "conf_text": None, "conf_mode": 0o600, "conf_setup": None,
     "args": "debug", "stack": None,
     "server": "emu", "users": None, "settings": None, "faults": None, "raw": None,
-    "user": "alice", "no_user": False, "rhost": None, "authtok": None, "env": None, "answers": (),
+    "user": "alice", "no_user": False, "service": None, "rhost": None, "authtok": None, "env": None, "answers": (),
     "expect": None, "log": (), "nolog": (), "calls": None, "no_calls": (),
     "max_time": None, "check": None, "bug": None,
 }
 # Module bugs found by the catalogue, still open: rows that show them carry
 # bug="Bn" and fail until the module is fixed (the expectation is not
 # weakened); test_hostile.py lists each open bug with its failing rows, and
-# rows whose bug is gone (remove the mark). B2, B5 and B10 were fixed;
-# the numbers stay stable.
+# rows whose bug is gone (remove the mark). B1-B12 were fixed (issue 3 and
+# the issue 4 merge); the numbers stay stable: new bugs start at B13.
 BUGS = {
-    "B1": "PAM_USER of 256 bytes is accepted (user_ok: n >= GA_USER_MAX checked before "
-          "the 257th byte); state files take 255",
-    "B3": "a password whose bytes are not UTF-8 is put into the signin JSON body "
-          "(invalid JSON on the wire)",
-    "B4": "an over-long answer is trimmed into a valid one: ask_line trims before any "
-          "length check (GA_ANSWER_MAX applies to the trimmed text)",
-    "B6": "duplicate keys in a JSON answer are accepted (json-c keeps the last)",
-    "B7": "a JSON answer with bytes that are not UTF-8 or a raw control character in a "
-          "string is accepted",
-    "B8": "the HTTP status is ignored when the body is an envelope with statusCode 200: "
-          "HTTP 500/401/301/302 + statusCode 200 counts as success (enrollment, bind, token)",
-    "B9": "an oversized response header (libcurl 7.88 reports CURLE_OUT_OF_MEMORY) gives "
-          "PAM_BUF_ERR with no admin log line, not the fail mode",
-    "B11": "a ca_file that group or others may write is trusted (only S_ISREG is checked)",
-    "B12": "outcomes not logged below LOG_DEBUG (README: each outcome is logged once): "
-           "too many invalid answers at the menu, phone, email or code prompt",
+    "B13": "a new recovery code GenAuth returns after a recovery (V2 totp/recovery "
+           "data.recoveryCode) of 65..128 printable characters is shown on one line wider "
+           "than 80 columns: ga_response_mfa.c new_recovery accepts up to RECOVERY_MAX = 128 "
+           "bytes (the recovery-code rule is 8..64) and ga_verify.c show_new_recovery prints "
+           "it unwrapped ('  %s')",
+    "B14": "a failed get-management-token (user pool credentials refused, 5xx, bad answer) "
+           "is logged as 'GenAuth unavailable (app credentials rejected | ...) at "
+           "get-mfa-trigger-data': the line names the wrong call, and for 400/401/403 the "
+           "wrong credentials (app_id/app_secret instead of userpool_id/userpool_secret): "
+           "ga_api_mfa.c op_mfa_trigger returns mgmt_token()'s error unlabelled and "
+           "ga_verify_mfa.c ga_verify_fetch_trigger logs every failure as "
+           "get-mfa-trigger-data; ga_response_mfa.c ga_parse_mgmt_token sets "
+           "GA_REASON_APP_CRED",
 }
 
 CATEGORIES = ("items", "env", "conv", "server", "config", "secrets")
@@ -112,6 +129,46 @@ def printable(data):
         if b < 0x20 or b > 0x7e:
             return b
     return None
+
+
+def unsafe_text(data):
+    """zh-CN output: the first byte of data that is not valid UTF-8 or
+    starts a control, format (bidi) or line-separator character; None if
+    the text is safe to show."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return data[e.start]
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
+            return text[i:].encode("utf-8")[0]
+    return None
+
+
+def columns(line):
+    """Terminal columns of a line (bytes): wide East Asian characters take 2."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return len(line)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+QR_UTF8 = set("\u2588\u2580\u2584 ")
+
+
+def qr_line(line):
+    """A line of the OTP QR drawing (ga_qr.c): only block glyphs and spaces
+    (qr = utf8) or only '#' and spaces (qr = ascii), at least 20 wide. Such
+    lines are exempt from the printable-ASCII and 80-column rules (README:
+    "QR aside"); everything else around them is held to both."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if len(text) < 20 or not text.strip():
+        return False
+    return set(text) <= QR_UTF8 or set(text) <= {"#", " "}
 
 
 class Run:
@@ -189,6 +246,12 @@ class Run:
                          + as_bytes(path))
         if c["no_user"]:
             lines.insert(0, b"auth optional " + as_bytes(ITEMS_MODULE) + b" no_user")
+        if c["service"] is not None:  # PAM_SERVICE set by an earlier module
+            path = os.path.join(self.dir, "service")
+            with open(path, "wb") as f:
+                f.write(as_bytes(c["service"]))
+            lines.insert(0, b"auth optional " + as_bytes(ITEMS_MODULE) + b" service_file="
+                         + as_bytes(path))
         with open(os.path.join(self.confdir, "genauth-test"), "wb") as f:
             f.write(b"\n".join(lines) + b"\n")
         with open(os.path.join(self.confdir, "other"), "w") as f:
@@ -251,9 +314,12 @@ class Run:
     def secrets(self):
         """Everything that must never be logged or shown, from what the
         servers saw and sent."""
-        found = {APP_SECRET}
+        found = {APP_SECRET, POOL_SECRET}
         for u in DEFAULT_USERS + list(self.c["users"] or []):
             found.add(u.get("password", ""))
+            for f in u.get("factors", []):
+                if f.get("factorType") == "OTP":  # the seed and the recovery code
+                    found.update((f.get("secret", ""), f.get("recoveryCode", "")))
         for r in self.requests + self.emu_requests:
             auth = r["headers"].get("authorization", "")
             if isinstance(auth, str) and " " in auth:
@@ -271,8 +337,9 @@ class Run:
                 pp = body.get("passwordPayload")
                 if isinstance(pp, dict):
                     found.add(str(pp.get("password", "")))
-                found.add(str(body.get("client_secret", "")))
-                found.add(str(body.get("enrollmentToken", "")))
+                for key in ("client_secret", "enrollmentToken", "totp", "code", "recoveryCode",
+                            "accessKeySecret", "phoneNumber", "phone", "email"):
+                    found.add(str(body.get(key, "")))
                 ed = body.get("enrollmentData")
                 if isinstance(ed, dict):
                     found.add(str(ed.get("passCode", "")))
@@ -285,8 +352,30 @@ class Run:
             if "@" in str(entry.get("to", "")):
                 found.add(entry["to"])
         if self.c["server"] == "raw":
-            found.update((rawserver.ACCESS_TOKEN, rawserver.ENROLLMENT_TOKEN))
+            found.update((rawserver.ACCESS_TOKEN, rawserver.ENROLLMENT_TOKEN,
+                          rawserver.MGMT_TOKEN, rawserver.MFA_TOKEN))
         return sorted(s for s in found if len(s) >= SECRET_MIN and s != self.c["user"])
+
+    def shown_secrets(self):
+        """What the module shows on purpose but must never log: the OTP key
+        of an enrollment (under "Or enter this key by hand:"), recovery codes
+        (under "Recovery code:" and after "Your new recovery code:"), read
+        from the transcript, each normalised (no spaces, upper case)."""
+        found = []
+        for part in self.shown():
+            lines = part.decode("utf-8", "replace").split("|")
+            for i, line in enumerate(lines):
+                head = line.strip()
+                if head in SHOWN_ONCE_HEADINGS or head.endswith(SHOWN_ONCE_TAILS):
+                    grab = []
+                    for nxt in lines[i + 1:]:
+                        if not nxt.startswith("  "):
+                            break
+                        grab.append(nxt.strip())
+                    val = "".join(grab).upper().translate({ord(c): None for c in " -="})
+                    if len(val) >= 8:
+                        found.append(val)
+        return found
 
     # ---- checks ----
     def check(self):
@@ -325,17 +414,26 @@ class Run:
 
     def invariants(self, shown):
         bad = []
+        # libpam puts PAM_SERVICE, as set (lower-cased), into the prefix of
+        # every pam_syslog line: only the module's own text is judged
+        prefix = None
+        if self.c["service"] is not None:
+            prefix = b"pam_genauth(" + as_bytes(self.c["service"]).lower() + b":auth): "
         for line in self.syslog.split(b"\n"):
+            if prefix and prefix in line:
+                line = line.split(prefix, 1)[1]
             b = printable(line)
             if b is not None:
                 bad.append("log line with byte 0x%02x: %r" % (b, line[:120]))
                 break
+        zh = (self.c["conf"] or {}).get("lang") == "zh-CN"
         for part in self.shown():
-            b = printable(part)
+            lines = [l for l in part.split(b"|") if not qr_line(l)]
+            b = (unsafe_text if zh else printable)(b"|".join(lines))
             if b is not None:
                 bad.append("shown text with byte 0x%02x: %r" % (b, part[:120]))
                 break
-            wide = [l for l in part.split(b"|") if len(l) > SHOWN_COLUMNS]
+            wide = [l for l in lines if columns(l) > SHOWN_COLUMNS]
             if wide:
                 bad.append("shown line wider than %d columns: %r" % (SHOWN_COLUMNS, wide[0][:120]))
                 break
@@ -351,6 +449,13 @@ class Run:
                 bad.append("secret %r in the log" % s[:40])
             if as_bytes(s) in shown:
                 bad.append("secret %r shown" % s[:40])
+        # the OTP key and recovery codes in any grouping or case, or in part
+        flat = self.syslog.upper().translate(None, b" -=")
+        for s in self.shown_secrets():
+            for i in range(0, max(1, len(s) - LEAK_WINDOW + 1)):
+                if as_bytes(s[i:i + LEAK_WINDOW]) in flat:
+                    bad.append("shown-once secret %r... in the log" % s[:6])
+                    break
         return bad
 
     def report(self):
@@ -449,6 +554,8 @@ class Bench:
             text = text.replace("{dir}", run.dir)
         if "{state}" in text:
             text = text.replace("{state}", run.state_dir)
+        if "{totp}" in text:  # the case user's current TOTP (emulator clock)
+            text = text.replace("{totp}", self.emu.current_totp(run.c["user"]))
         for name in self.NAMES:
             if "{%s}" % name in text:
                 text = text.replace("{%s}" % name, self.target(name))

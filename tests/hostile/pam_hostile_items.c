@@ -6,8 +6,12 @@
  *   auth optional pam_hostile_items.so authtok_file=PATH   PAM_AUTHTOK = the file's bytes
  *   auth optional pam_hostile_items.so no_user             PAM_USER = NULL, so that
  *                                                          pam_get_user asks for it
+ *   auth optional pam_hostile_items.so service_file=PATH   PAM_SERVICE = the file's bytes
+ *                                                          (libpam lower-cases it)
  * The file is read up to 1 MiB; a NUL byte ends the item (PAM items are C
- * strings). Any other argument is an error.
+ * strings). Any other argument is an error. It returns PAM_IGNORE when it
+ * set its items, so that it never decides a stack's result (a PAM_IGNORE
+ * of pam_genauth then shows as PAM_PERM_DENIED, as when it is alone).
  */
 #include "config.h"
 
@@ -52,13 +56,18 @@ __attribute__((visibility("default"))) int pam_sm_authenticate(pam_handle_t *pam
                 memset(item, 0, strlen(item));
                 free(item);
             }
+        } else if (strncmp(argv[i], "service_file=", 13) == 0) {
+            char *item = read_item(argv[i] + 13);
+
+            rc = item ? pam_set_item(pamh, PAM_SERVICE, item) : PAM_SERVICE_ERR;
+            free(item);
         } else if (strcmp(argv[i], "no_user") == 0) {
             rc = pam_set_item(pamh, PAM_USER, NULL);
         } else {
             rc = PAM_SERVICE_ERR;
         }
     }
-    return rc;
+    return rc == PAM_SUCCESS ? PAM_IGNORE : rc;
 }
 
 __attribute__((visibility("default"))) int pam_sm_setcred(pam_handle_t *pamh, int flags,

@@ -23,9 +23,24 @@ LIST = "/api/v3/list-enrolled-factors"
 TO_ENROLL = "/api/v3/list-factors-to-enroll"
 SEND = "/api/v3/send-enroll-factor-request"
 BIND = "/api/v3/enroll-factor"
+TOTP = "/api/v3/mfa-totp-verify"
+MGMT_TOKEN_PATH = "/api/v3/get-management-token"
+TRIGGER = "/api/v3/get-mfa-trigger-data"
+SEND_SMS = "/api/v3/send-sms"
+SEND_EMAIL = "/api/v3/send-email"
+V2_SMS = "/api/v2/applications/mfa/sms/verify"
+V2_EMAIL = "/api/v2/applications/mfa/email/verify"
+V2_TOTP = "/api/v2/mfa/totp/verify"
+V2_RECOVERY = "/api/v2/mfa/totp/recovery"
 
 ACCESS_TOKEN = "raw-at-5f0c2a9e7d314b6a"
 ENROLLMENT_TOKEN = "raw-et-8b41d07c52e9a613"
+MGMT_TOKEN = "raw-mt-3c9e1f70a4d26b58"
+MFA_TOKEN = "raw-mfa-6d2a0b9c81f4e357"
+OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+OTP_URI = ("otpauth://totp/raw-pool:alice?secret=" + OTP_SECRET +
+           "&period=30&digits=6&algorithm=SHA1&issuer=raw-pool")
+RECOVERY = "rawr-ecov-ery0-code-1234-5678"
 
 
 def envelope(data=None, status=200, message="ok", has_data=True):
@@ -35,6 +50,22 @@ def envelope(data=None, status=200, message="ok", has_data=True):
     return json.dumps(env).encode()
 
 
+def v2(data=None, code=200, message="ok", has_data=True):
+    """The V2 envelope: code instead of statusCode, no requestId."""
+    env = {"code": code, "message": message}
+    if has_data:
+        env["data"] = data
+    return json.dumps(env).encode()
+
+
+TRIGGER_DATA = {"mfaToken": MFA_TOKEN, "nickname": "alice",
+                "applicationMfa": [{"mfaPolicy": "SMS", "status": 1, "sort": 1},
+                                   {"mfaPolicy": "EMAIL", "status": 1, "sort": 2}],
+                "totpMfaEnabled": False, "faceMfaEnabled": False,
+                "mfaPhone": "18812345678", "mfaPhoneCountryCode": "+86",
+                "mfaEmail": "alice@example.com"}
+
+
 DEFAULT_ROUTES = {
     SIGNIN: {"body": envelope({"access_token": ACCESS_TOKEN, "token_type": "Bearer",
                                "expire_in": 7200})},
@@ -42,6 +73,15 @@ DEFAULT_ROUTES = {
     TO_ENROLL: {"body": envelope([{"factorType": "SMS"}, {"factorType": "EMAIL"}])},
     SEND: {"body": envelope({"enrollmentToken": ENROLLMENT_TOKEN})},
     BIND: {"body": envelope(has_data=False)},
+    TOTP: {"body": envelope({"verified": True})},
+    MGMT_TOKEN_PATH: {"body": envelope({"access_token": MGMT_TOKEN, "expires_in": 7200})},
+    TRIGGER: {"body": envelope(TRIGGER_DATA)},
+    SEND_SMS: {"body": envelope(has_data=False, message="sent")},
+    SEND_EMAIL: {"body": envelope(has_data=False, message="sent")},
+    V2_SMS: {"body": v2({"token": "raw-v2-token"})},
+    V2_EMAIL: {"body": v2({"token": "raw-v2-token"})},
+    V2_TOTP: {"body": v2({"token": "raw-v2-token"})},
+    V2_RECOVERY: {"body": v2({"token": "raw-v2-token", "recoveryCode": "raws-new0-reco-very-9876"})},
 }
 
 

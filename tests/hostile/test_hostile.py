@@ -9,7 +9,11 @@ through the real PAM stack against the GenAuth emulator.
 HOSTILE_ONLY=id,prefix*,...  runs only the named cases (a reproduction);
 HOSTILE_VERBOSE=1 prints the transcript and log of every failing case.
 Prints one line per case, the count per category, and closes with
-"hostile: N passed, N failed".
+"hostile: N passed, N failed". A row marked with an open module bug
+(hostlib.BUGS) that fails is printed as FAIL and listed under its bug, but
+counted apart ("N fail on open bugs") and does not fail the run, so that
+`make check` stays usable while the bug is open; HOSTILE_STRICT=1 counts
+them as failures.
 """
 
 import fnmatch
@@ -21,12 +25,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cases_config  # noqa: E402
 import cases_conv  # noqa: E402
+import cases_conv_mfa  # noqa: E402
 import cases_env  # noqa: E402
 import cases_items  # noqa: E402
 import cases_server  # noqa: E402
+import cases_server_mfa  # noqa: E402
 import hostlib  # noqa: E402
 
-MODULES = (cases_items, cases_env, cases_conv, cases_server, cases_config)
+MODULES = (cases_items, cases_env, cases_conv, cases_conv_mfa, cases_server, cases_server_mfa, cases_config)
 
 
 def catalogue():
@@ -51,6 +57,7 @@ def main():
     rows = selected(catalogue())
     verbose = os.environ.get("HOSTILE_VERBOSE") == "1"
     start = time.monotonic()
+    strict = os.environ.get("HOSTILE_STRICT") == "1"
     passed, failed, bugs = 0, 0, []
     per_cat = {}
     bench = hostlib.Bench()
@@ -59,7 +66,8 @@ def main():
             run, problems = bench.run(row)
             stat = per_cat.setdefault(row["cat"], [0, 0])
             if problems:
-                failed += 1
+                if strict or not row["bug"]:
+                    failed += 1
                 stat[1] += 1
                 known = " [bug %s]" % row["bug"] if row["bug"] else ""
                 print("FAIL %s%s: %s" % (row["id"], known, "; ".join(problems)))
@@ -88,6 +96,10 @@ def main():
     fixed = [row["id"] for row in rows if row["bug"] and row["id"] not in bugs]
     if fixed:
         print("rows marked with a bug that now pass (remove the mark): %s" % ", ".join(fixed))
+    if bugs:
+        print("%d rows fail on open module bugs (%s)" % (
+            len(bugs), "counted as failures: HOSTILE_STRICT=1" if strict
+            else "not counted; HOSTILE_STRICT=1 counts them"))
     print("ran %d hostile cases in %.0f s" % (len(rows), time.monotonic() - start))
     print("hostile: %d passed, %d failed" % (passed, failed))
     return 1 if failed or not rows else 0

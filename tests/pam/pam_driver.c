@@ -14,6 +14,13 @@
  *   --syslog FILE    append what the module logs (pam_syslog) to FILE
  *   --interactive    answer prompts from the terminal; before each prompt show
  *                    the codes that arrived in the outbox (the demo)
+ *   --transcript FILE  write the exact conversation to FILE (also taken from
+ *                    the environment variable PAM_DRIVER_TRANSCRIPT), one
+ *                    line per event: "CONV <n>" (a conversation call with n
+ *                    messages), "<STYLE> <hex bytes of the message>" (STYLE:
+ *                    INFO ERROR ECHO_ON ECHO_OFF), "ANSWER <hex>" (ECHO_ON
+ *                    answers; "ANSWER ***" for ECHO_OFF, "ANSWER (null)",
+ *                    "ANSWER (conversation error)"), "RESULT <pam code>"
  *
  * Scripted answers, one per prompt, in order:
  *   TEXT        answered as is
@@ -24,6 +31,15 @@
  *   @empty      an empty answer
  *   @long:N     N bytes of 'A'
  *   @raw:HEX    the bytes given in hex (control characters, invalid UTF-8)
+ *   @exec:CMD   the first line of what `/bin/sh -c CMD` prints: its stdin is
+ *               the conversation so far (every message text in order, each
+ *               followed by a newline), so nothing shown ever reaches the
+ *               shell's command line. At most EXEC_OUT_MAX bytes are read;
+ *               after EXEC_TIMEOUT seconds (or PAM_DRIVER_EXEC_TIMEOUT from
+ *               the environment, 1..600) the command (its process group)
+ *               is killed. A command that fails, is killed, prints no
+ *               line or more than EXEC_OUT_MAX bytes is a conversation
+ *               error (reason on stderr).
  * Running out of answers is a conversation error.
  *
  * Prints a transcript on stdout: "ECHO_ON [prompt] -> answer", "ECHO_OFF
@@ -38,6 +54,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <json.h>
 #include <security/pam_appl.h>
 #include <stdarg.h>
@@ -45,6 +64,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +81,55 @@ typedef struct driver {
 } driver_t;
 
 static const char *syslog_path;
+
+/* ---- the conversation so far (for @exec) and the --transcript file -------- */
+
+#define TX_MAX (4 * 1024 * 1024) /* bytes of messages kept for @exec */
+#define EXEC_OUT_MAX 4096        /* bytes read from an @exec command */
+#define EXEC_TIMEOUT 30          /* seconds an @exec command may take */
+
+static char *tx;        /* every message text, each followed by '\n' */
+static size_t tx_len;
+static int tx_full;     /* TX_MAX reached: later messages are not kept */
+static FILE *tx_file;   /* --transcript */
+
+static void tx_keep(const char *text)
+{
+    size_t n = text ? strlen(text) : 0;
+    char *grown;
+
+    if (tx_full)
+        return;
+    if (tx_len + n + 1 > TX_MAX) {
+        tx_full = 1;
+        fprintf(stderr, "pam_driver: conversation over %d bytes: @exec sees only the "
+                        "first part\n", TX_MAX);
+        return;
+    }
+    if (!(grown = realloc(tx, tx_len + n + 1))) {
+        tx_full = 1;
+        return;
+    }
+    tx = grown;
+    memcpy(tx + tx_len, text ? text : "", n);
+    tx[tx_len + n] = '\n';
+    tx_len += n + 1;
+}
+
+/* one transcript line: label, then text as hex (NULL: label only) */
+static void tx_write(const char *label, const char *text)
+{
+    if (!tx_file)
+        return;
+    fputs(label, tx_file);
+    if (text) {
+        fputc(' ', tx_file);
+        for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+            fprintf(tx_file, "%02x", *p);
+    }
+    fputc('\n', tx_file);
+    fflush(tx_file);
+}
 
 /* ---- capture what libpam's pam_syslog sends to syslog -------------------- */
 
@@ -201,6 +271,103 @@ static char *from_hex(const char *hex)
     return out;
 }
 
+/* The first line cmd prints with the conversation so far on its stdin, or
+ * NULL (reason on stderr). */
+static char *exec_answer(const char *cmd)
+{
+    char out[EXEC_OUT_MAX + 1];
+    size_t got = 0;
+    int pfd[2] = {-1, -1}, status = 0, timed_out = 0;
+    FILE *in = tmpfile();
+    pid_t pid = -1;
+    const char *limit_env = getenv("PAM_DRIVER_EXEC_TIMEOUT");
+    long limit = limit_env ? strtol(limit_env, NULL, 10) : EXEC_TIMEOUT;
+    time_t deadline;
+    char *line = NULL;
+
+    if (limit < 1 || limit > 600)
+        limit = EXEC_TIMEOUT;
+    deadline = time(NULL) + limit;
+    if (!in || (tx_len && fwrite(tx, 1, tx_len, in) != tx_len) || fflush(in) != 0 ||
+        fseek(in, 0, SEEK_SET) != 0 || pipe2(pfd, O_CLOEXEC) != 0) {
+        fprintf(stderr, "pam_driver: @exec: cannot set up: %s\n", strerror(errno));
+        goto out;
+    }
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "pam_driver: @exec: fork: %s\n", strerror(errno));
+        goto out;
+    }
+    if (pid == 0) {
+        (void)setpgid(0, 0);
+        if (dup2(fileno(in), STDIN_FILENO) < 0 || dup2(pfd[1], STDOUT_FILENO) < 0)
+            _exit(127);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    (void)setpgid(pid, pid); /* either side may win the race */
+    close(pfd[1]);
+    pfd[1] = -1;
+    while (got < EXEC_OUT_MAX) {
+        struct pollfd p = {pfd[0], POLLIN, 0};
+        long left = (long)(deadline - time(NULL));
+        ssize_t r;
+        int n;
+
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        n = poll(&p, 1, (int)(left * 1000));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            timed_out = n == 0;
+            break;
+        }
+        r = read(pfd[0], out + got, EXEC_OUT_MAX - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    out[got] = '\0';
+    if (timed_out || got >= EXEC_OUT_MAX)
+        (void)kill(-pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (timed_out) {
+        fprintf(stderr, "pam_driver: @exec: killed after %ld s: %s\n", limit, cmd);
+        goto out;
+    }
+    if (got >= EXEC_OUT_MAX) {
+        fprintf(stderr, "pam_driver: @exec: over %d bytes of output: %s\n", EXEC_OUT_MAX,
+                cmd);
+        goto out;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "pam_driver: @exec: command failed (status %d): %s\n", status, cmd);
+        goto out;
+    }
+    if (!memchr(out, '\n', got) || strlen(out) != got) {
+        fprintf(stderr, "pam_driver: @exec: no line (or a NUL byte) in the output: %s\n",
+                cmd);
+        goto out;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    line = strdup(out);
+out:
+    if (pfd[0] >= 0)
+        close(pfd[0]);
+    if (pfd[1] >= 0)
+        close(pfd[1]);
+    if (in)
+        fclose(in);
+    return line;
+}
+
 /* 0: *resp set (may be NULL for @null); -1: conversation error. */
 static int scripted_answer(driver_t *d, char **resp)
 {
@@ -228,7 +395,10 @@ static int scripted_answer(driver_t *d, char **resp)
         }
     } else if (strncmp(a, "@raw:", 5) == 0)
         *resp = from_hex(a + 5);
-    else
+    else if (strncmp(a, "@exec:", 6) == 0) {
+        if (!(*resp = exec_answer(a + 6)))
+            return -1;
+    } else
         *resp = strdup(a);
     return 0;
 }
@@ -286,10 +456,21 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 
     if (!rep)
         return PAM_BUF_ERR;
+    if (tx_file) {
+        fprintf(tx_file, "CONV %d\n", n);
+        fflush(tx_file);
+    }
     for (int i = 0; i < n; i++) {
         int style = msg[i]->msg_style, echo = style == PAM_PROMPT_ECHO_ON;
         int rc;
 
+        tx_keep(msg[i]->msg);
+        tx_write(style == PAM_TEXT_INFO       ? "INFO"
+                 : style == PAM_ERROR_MSG     ? "ERROR"
+                 : style == PAM_PROMPT_ECHO_ON ? "ECHO_ON"
+                 : style == PAM_PROMPT_ECHO_OFF ? "ECHO_OFF"
+                                                : "OTHER",
+                 msg[i]->msg ? msg[i]->msg : "");
         if (style == PAM_TEXT_INFO || style == PAM_ERROR_MSG) {
             print_visible(style == PAM_TEXT_INFO ? "INFO" : "ERROR", msg[i]->msg);
             if (!quiet)
@@ -311,10 +492,17 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
         if (rc != 0) {
             if (!quiet)
                 printf(" -> (conversation error)\n");
+            tx_write("ANSWER (conversation error)", NULL);
             goto fail;
         }
         if (!quiet)
             printf(" -> %s\n", !rep[i].resp ? "(null)" : echo ? rep[i].resp : "***");
+        if (!rep[i].resp)
+            tx_write("ANSWER (null)", NULL);
+        else if (echo)
+            tx_write("ANSWER", rep[i].resp);
+        else
+            tx_write("ANSWER ***", NULL);
     }
     fflush(stdout);
     *resp = rep;
@@ -332,8 +520,8 @@ fail:
 static void usage(void)
 {
     fprintf(stderr, "usage: pam_driver [--authtok PW] [--rhost HOST] [--runs N] [--silent]\n"
-                    "  [--outbox FILE] [--syslog FILE] [--interactive] CONFDIR SERVICE USER "
-                    "[ANSWER...]\n");
+                    "  [--outbox FILE] [--syslog FILE] [--interactive] [--transcript FILE]\n"
+                    "  CONFDIR SERVICE USER [ANSWER...]\n");
     exit(2);
 }
 
@@ -343,6 +531,7 @@ int main(int argc, char **argv)
     struct pam_conv pc = {conv, &d};
     pam_handle_t *pamh = NULL;
     const char *authtok = NULL, *rhost = NULL;
+    const char *transcript = getenv("PAM_DRIVER_TRANSCRIPT");
     int runs = 1, flags = 0, rc = PAM_SUCCESS, i = 1;
 
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -363,11 +552,17 @@ int main(int argc, char **argv)
             d.outbox = argv[++i];
         else if (strcmp(o, "--syslog") == 0)
             syslog_path = argv[++i];
+        else if (strcmp(o, "--transcript") == 0)
+            transcript = argv[++i];
         else
             usage();
     }
     if (argc - i < 3)
         usage();
+    if (transcript && *transcript && !(tx_file = fopen(transcript, "w"))) {
+        fprintf(stderr, "pam_driver: %s: %s\n", transcript, strerror(errno));
+        return 2;
+    }
     d.answers = argv + i + 3;
     d.n_answers = argc - i - 3;
     d.outbox_seen = outbox_scan(d.outbox, 0, NULL, NULL);
@@ -387,7 +582,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "\npam_authenticate: %s\n", pam_strerror(pamh, rc));
         printf("RESULT pam_authenticate=%d %s\n", rc, pam_strerror(pamh, rc));
         fflush(stdout);
+        if (tx_file) {
+            fprintf(tx_file, "RESULT %d\n", rc);
+            fflush(tx_file);
+        }
     }
     pam_end(pamh, rc);
+    if (tx_file)
+        fclose(tx_file);
+    free(tx);
     return rc;
 }

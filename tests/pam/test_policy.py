@@ -8,7 +8,7 @@ import grp
 import os
 import pwd
 
-from pamlib import (PAM_AUTH_ERR, PAM_IGNORE, PAM_PERM_DENIED, PAM_SERVICE_ERR, SLOW,
+from pamlib import (BUILD, PAM_AUTH_ERR, PAM_IGNORE, PAM_PERM_DENIED, PAM_SERVICE_ERR, SLOW,
                     PamCase, main)
 
 SIGNIN = "/api/v3/signin"
@@ -112,6 +112,20 @@ class Policy(PamCase):
         self.write_config(bypass_users=["alice"], users=["bob"], services=["sudo"],
                           noninteractive_services=["*"], groups=[absent_group()])
         self.excluded("break-glass user (bypass_users)")
+
+    def test_bypass_needs_no_group_lookup(self):
+        # regression: the group look-up ran before bypass_users, so a failing
+        # NSS (LDAP down) locked out the break-glass account too
+        shim = os.path.join(BUILD, "tests", "pam", ".libs", "nss_fail.so")
+        env = dict(os.environ, LD_PRELOAD=shim)
+        self.write_config(bypass_users=["breakglass"], groups=["*"])
+        res = self.login("alice-pw", user="breakglass", env=env)
+        self.assertRc(res, PAM_PERM_DENIED)  # the module's PAM_IGNORE, alone
+        self.assertIn("not asked for MFA: break-glass user (bypass_users)", res.syslog)
+        res = self.login("alice-pw", user="alice", env=env)
+        self.assertRc(res, PAM_SERVICE_ERR)
+        self.assertEqual(res.prompts, [], repr(res))
+        self.assertEqual(self.calls(), [], repr(res))
 
     # ---- services ----
     def test_services_include(self):

@@ -1109,6 +1109,21 @@ START_TEST(test_userpool_pair)
     expect_error(BASE "userpool_secret = \"" PSECRET "\"\nqr = bad\n",
                  "userpool_id: is required when userpool_secret is set");
     ck_assert_ptr_null(strstr(err, "P00lS3cr"));
+    /* regression: login_field = account has no userIdType naming exactly the
+     * signed-in user, so the Management API could fetch another user's factors */
+    expect_error(BASE "login_field = account\n" L_PID "userpool_secret = \"" PSECRET "\"\n",
+                 "userpool_id: needs login_field username, email or phone (with account the "
+                 "Management API cannot tell which user signed in)");
+    ck_assert_ptr_null(strstr(err, "P00lS3cr"));
+    for (size_t i = 0; i < 3; i++) {
+        static const char *const fields[] = {"username", "email", "phone"};
+        char text[512];
+
+        snprintf(text, sizeof text, BASE "login_field = %s\n" L_PID
+                 "userpool_secret = \"" PSECRET "\"\n", fields[i]);
+        ck_assert_msg(load_text(text, &c) == GA_OK, "%s: %s", fields[i], err);
+        ga_config_free(c);
+    }
 }
 END_TEST
 

@@ -1,18 +1,22 @@
-/* check_flow.c - the login flow (ga_flow.c, ga_enroll.c) with a scripted
+/* check_flow.c - the login flow (ga_flow.c, ga_enroll.c) and the helpers its
+ * files share (ga_enroll.h: answer check, send limits, tries-left note) with a scripted
  * user (fake ga_ui_t), a scripted GenAuth (fake ga_api_ops_t) and a fake
  * clock. The state directory is real (a temporary directory). */
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ga_enroll.h"
 #include "ga_flow.h"
 #include "ga_secret.h"
 #include "ga_state.h"
+#include "ga_validate.h"
 
 /* ---- fake clock ---------------------------------------------------------- */
 
@@ -255,8 +259,16 @@ static void setup(void)
 
 static void teardown(void)
 {
-    ga_state_remove(state_dir, "alice", NULL);
-    rmdir(state_dir);
+    DIR *d = opendir(state_dir);
+    struct dirent *e;
+
+    /* pending enrollments and hourly send logs */
+    while (d && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            ck_assert_int_eq(unlinkat(dirfd(d), e->d_name, 0), 0);
+    if (d)
+        closedir(d);
+    ck_assert_int_eq(rmdir(state_dir), 0);
 }
 
 static void answers(int n, ...)
@@ -289,6 +301,22 @@ static ga_status_t run_step(ga_stash_t *st, ga_step_t step, const char *authtok)
 
 static ga_status_t run(ga_stash_t *st) { return run_step(st, GA_STEP_BOTH, NULL); }
 
+/* An env for calling the shared helpers directly. */
+static ga_flow_env_t helper_env(void)
+{
+    ga_flow_env_t env = {0};
+
+    env.cfg = &cfg;
+    env.lg = &lg;
+    env.ui = &ui;
+    env.api = &api;
+    env.user = "alice";
+    env.rhost = "192.0.2.1";
+    env.euid = geteuid();
+    env.now = fake_now;
+    return env;
+}
+
 static int pending_file_exists(void)
 {
     char name[300], path[400];
@@ -298,6 +326,88 @@ static int pending_file_exists(void)
 }
 
 /* ---- tests -------------------------------------------------------------------- */
+
+START_TEST(check_answer_trims_cancels_and_refuses_overlong)
+{
+    ga_flow_env_t env = helper_env();
+    char *a = strdup("  123456 \t");
+    char big[GA_ANSWER_MAX + 2];
+
+    ck_assert_int_eq(ga_flow_check_answer(&env, "enrollment", &a), GA_OK);
+    ck_assert_str_eq(a, "123456");
+    ga_free_secret(a);
+    ck_assert_ptr_null(strstr(logbuf, "cancelled"));
+
+    a = strdup(" \t ");
+    ck_assert_int_eq(ga_flow_check_answer(&env, "verification", &a), GA_ERR_CANCELLED);
+    ck_assert_ptr_null(a);
+    ck_assert_ptr_nonnull(
+        strstr(logbuf, "user alice from 192.0.2.1: verification cancelled by the user"));
+
+    /* exactly GA_ANSWER_MAX bytes is taken */
+    memset(big, 'a', GA_ANSWER_MAX);
+    big[GA_ANSWER_MAX] = '\0';
+    a = strdup(big);
+    ck_assert_int_eq(ga_flow_check_answer(&env, "enrollment", &a), GA_OK);
+    ck_assert_uint_eq(strlen(a), GA_ANSWER_MAX);
+    ga_free_secret(a);
+    /* one byte more is refused as it came, even when trimming would fit it */
+    big[GA_ANSWER_MAX] = ' ';
+    big[GA_ANSWER_MAX + 1] = '\0';
+    a = strdup(big);
+    ck_assert_int_eq(ga_flow_check_answer(&env, "enrollment", &a), GA_ERR_INPUT);
+    ck_assert_ptr_null(a);
+    ck_assert_ptr_null(strstr(logbuf, "enrollment cancelled"));
+}
+END_TEST
+
+START_TEST(tries_left_note_singular_and_plural)
+{
+    ga_flow_env_t env = helper_env();
+    char note[GA_NOTE_MAX];
+
+    ga_flow_tries_left(&env, 2, note, sizeof note);
+    ck_assert_str_eq(note, "Wrong code. 2 tries left.");
+    ga_flow_tries_left(&env, 1, note, sizeof note);
+    ck_assert_str_eq(note, "Wrong code. 1 try left.");
+}
+END_TEST
+
+START_TEST(count_send_stops_at_max_sends)
+{
+    ga_flow_env_t env = helper_env();
+    ga_stash_t *st = ga_stash_new("alice");
+
+    cfg.max_sends = 2;
+    ck_assert_int_eq(ga_flow_count_send(&env, st, ""), GA_OK);
+    ck_assert_int_eq(ga_flow_count_send(&env, st, ""), GA_OK);
+    ck_assert_int_eq(st->sends, 2);
+    ck_assert_str_eq(ui_data.errors, "");
+    ck_assert_int_eq(ga_flow_count_send(&env, st, "; no code sent"), GA_ERR_MAXTRIES);
+    ck_assert_int_eq(st->sends, 2); /* a refused send is not counted */
+    ck_assert_ptr_nonnull(strstr(logbuf, "limit of 2 codes per login reached; no code sent\n"));
+    ck_assert_str_eq(ui_data.errors, "Too many codes sent. Try again later.|");
+    ga_stash_free(st);
+}
+END_TEST
+
+START_TEST(reserve_hourly_says_how_long_to_wait)
+{
+    ga_flow_env_t env = helper_env();
+
+    cfg.max_sends_per_hour = 1;
+    ck_assert_int_eq(ga_flow_reserve_hourly(&env), GA_OK);
+    ck_assert_int_eq(ga_flow_reserve_hourly(&env), GA_ERR_MAXTRIES);
+    ck_assert_ptr_nonnull(strstr(logbuf, "limit of 1 codes per hour reached; no code sent"));
+    ck_assert_ptr_nonnull(strstr(ui_data.errors, "Try again in 60 minutes."));
+    ui_data.errors[0] = '\0';
+    fake_time += 3600 - 30; /* 30 s to go: rounded up to one minute */
+    ck_assert_int_eq(ga_flow_reserve_hourly(&env), GA_ERR_MAXTRIES);
+    ck_assert_ptr_nonnull(strstr(ui_data.errors, "Try again in 1 minute."));
+    fake_time += 30;
+    ck_assert_int_eq(ga_flow_reserve_hourly(&env), GA_OK);
+}
+END_TEST
 
 START_TEST(sms_enrollment_happy_path)
 {
@@ -870,6 +980,10 @@ int main(void)
     int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, check_answer_trims_cancels_and_refuses_overlong);
+    tcase_add_test(tc, tries_left_note_singular_and_plural);
+    tcase_add_test(tc, count_send_stops_at_max_sends);
+    tcase_add_test(tc, reserve_hourly_says_how_long_to_wait);
     tcase_add_test(tc, sms_enrollment_happy_path);
     tcase_add_test(tc, email_enrollment_via_menu);
     tcase_add_test(tc, menu_by_number_and_invalid_choice);

@@ -272,7 +272,10 @@ static const rcase_t cases[] = {
      "bad id"},
     {"mgmt 401", P_MGMT, "{\"statusCode\":401,\"apiCode\":2020}", 401, UNAV, CRED, 401, 2020, ""},
     {"mgmt 403", P_MGMT, "{\"statusCode\":403}", 200, UNAV, CRED, 403, 0, ""},
-    {"mgmt 429", P_MGMT, "{\"statusCode\":429}", 429, UNAV, SRV, 429, 0, ""},
+    /* regression: throttling is a refusal, never the fail mode */
+    {"mgmt 429", P_MGMT, "{\"statusCode\":429}", 429, GA_ERR_THROTTLED, NONE, 429, 0, ""},
+    {"mgmt 429 in HTTP 200", P_MGMT, "{\"statusCode\":429}", 200, GA_ERR_THROTTLED, NONE, 429, 0,
+     ""},
     {"mgmt 404", P_MGMT, "{\"statusCode\":404}", 404, UNAV, SRV, 404, 0, ""},
     {"mgmt 500", P_MGMT, "{\"statusCode\":500}", 200, UNAV, SRV, 500, 0, ""},
     {"mgmt token missing", P_MGMT, "{\"statusCode\":200,\"data\":{\"expires_in\":7200}}", 200,
@@ -657,6 +660,11 @@ static const tcase_t trig_cases[] = {
      0, 0, 0, "", "18812345678", "a@b.co"},
     {"totpMfaEnabled", ",\"totpMfaEnabled\":true", 1, 0, 0, "", "", ""},
     {"totpMfaEnabled false", ",\"totpMfaEnabled\":false", 0, 0, 0, "", "", ""},
+    /* regression: the user's flag wins over the application's OTP policy */
+    {"totpMfaEnabled false beats the OTP policy",
+     ",\"applicationMfa\":[" POL("OTP", 1) "],\"totpMfaEnabled\":false", 0, 0, 0, "", "", ""},
+    {"OTP policy without totpMfaEnabled", ",\"applicationMfa\":[" POL("OTP", 1) "]", 1, 0, 0,
+     "", "", ""},
     {"policy names any case", ",\"applicationMfa\":[" POL("otp", 1) "," POL("Sms", 1) "]"
                               ",\"mfaPhone\":\"18812345678\"",
      1, 1, 0, "", "18812345678", ""},

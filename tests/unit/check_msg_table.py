@@ -501,6 +501,10 @@ def main(argv):
     if failures:
         print("check_msg: the self-test failed: the checker cannot be trusted")
     print("check_msg: %d error(s)" % len(errors))
+    # the closing line scripts/summarize.sh counts: the self-test and the
+    # catalogue check, each one check
+    print("check_msg_table: %d passed, %d failed" % ((failures == 0) + (not errors),
+                                                     (failures != 0) + (len(errors) > 0)))
     return 1 if errors or failures else 0
 
 

@@ -227,6 +227,29 @@ START_TEST(test_decide_group_count)
 }
 END_TEST
 
+/* regression: the decision without groups, made before the group lookup */
+START_TEST(test_early)
+{
+    ga_config_t c;
+
+    memset(&c, 0, sizeof c);
+    c.users = list_of(L("*", "!svc-*"));
+    c.services = list_of(L("sshd", "sudo"));
+    c.groups = list_of(L("genauth"));
+    c.bypass_users = list_of(L("breakglass"));
+    c.noninteractive_services = list_of(L("sudo"));
+    ck_assert_int_eq(ga_policy_early(&c, "breakglass", "sshd"), GA_POLICY_BYPASS);
+    ck_assert_int_eq(ga_policy_early(&c, "breakglass", "cron"), GA_POLICY_BYPASS);
+    ck_assert_int_eq(ga_policy_early(&c, "alice", "cron"), GA_POLICY_SERVICE);
+    ck_assert_int_eq(ga_policy_early(&c, "svc-backup", "sshd"), GA_POLICY_USER);
+    /* groups and noninteractive_services are left to ga_policy_decide */
+    ck_assert_int_eq(ga_policy_early(&c, "alice", "sshd"), GA_POLICY_ASK);
+    ck_assert_int_eq(ga_policy_early(&c, "alice", "sudo"), GA_POLICY_ASK);
+    ck_assert_int_eq(ga_policy_decide(&c, "alice", "sshd", NULL, 0), GA_POLICY_GROUP);
+    ck_assert_int_eq(ga_policy_early(NULL, "alice", "sshd"), GA_POLICY_ASK);
+}
+END_TEST
+
 START_TEST(test_decide_null)
 {
     ga_config_t c;
@@ -280,6 +303,7 @@ int main(void)
     tcase_add_loop_test(tc, test_decide_rows, 0, N(rows));
     tcase_add_test(tc, test_decide_group_count);
     tcase_add_test(tc, test_decide_null);
+    tcase_add_test(tc, test_early);
     tcase_add_test(tc, test_names);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

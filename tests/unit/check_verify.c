@@ -574,8 +574,9 @@ START_TEST(sms_email_without_credentials_is_no_method)
     ck_assert_int_eq(verify_listed(), GA_ERR_NO_METHOD);
     ck_assert_int_eq(total_calls(), 0);
     ck_assert_int_eq(U.n_prompts, 0);
-    ck_assert_ptr_nonnull(strstr(logbuf, "user alice has only SMS/EMAIL factors (of 2 enrolled); "
-                                         "set userpool_id and userpool_secret to verify them"));
+    ck_assert_ptr_nonnull(strstr(logbuf, "user alice from 192.0.2.1: has only SMS/EMAIL factors "
+                                         "(of 2 enrolled); set userpool_id and userpool_secret "
+                                         "to verify them"));
     ck_assert_str_eq(U.errors, "Your two-factor method cannot be used here. Contact your "
                                "administrator.|");
 }
