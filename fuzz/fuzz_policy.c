@@ -1,5 +1,5 @@
-/* fuzz_policy.c - libFuzzer target: ga_pattern_match_list and
- * ga_policy_decide (ga_policy.h), the duo_unix-style pattern lists of the
+/* fuzz_policy.c - libFuzzer target: ga_pattern_match_list,
+ * ga_policy_early and ga_policy_decide (ga_policy.h), the duo_unix-style pattern lists of the
  * config keys users, groups, bypass_users, services and
  * noninteractive_services.
  *
@@ -21,7 +21,9 @@
  *   services, users, groups, noninteractive_services), each step decided
  *   with the rule above; a NULL service passes only services = {"*"}, and
  *   never matches noninteractive_services; an empty groups list is no
- *   condition; the decision has a name.
+ *   condition; the decision has a name;
+ * - ga_policy_early (no groups) gives the decision when bypass_users,
+ *   services or users decide it, and GA_POLICY_ASK otherwise.
  */
 #include "config.h"
 
@@ -146,6 +148,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     got = ga_policy_decide(&cfg, user, service, (const char *const *)groups, n_groups);
     want = expected(&cfg, user, service, groups, n_groups);
     FUZZ_EXPECT(got == want);
+    FUZZ_EXPECT(ga_policy_early(&cfg, user, service) ==
+                (want == GA_POLICY_BYPASS || want == GA_POLICY_SERVICE ||
+                 want == GA_POLICY_USER ? want : GA_POLICY_ASK));
+    FUZZ_EXPECT(ga_policy_early(NULL, user, service) == GA_POLICY_ASK);
     FUZZ_EXPECT(ga_policy_name(got) && strcmp(ga_policy_name(got), "unknown policy") != 0);
     /* no config: nobody is let off */
     FUZZ_EXPECT(ga_policy_decide(NULL, user, service, NULL, 0) == GA_POLICY_ASK);

@@ -45,8 +45,8 @@
  *               grace file must say used 1 exactly when a run postponed,
  *               used 0 otherwise (no lost or phantom postponement)
  *   policy      ga_config_load (groups = {the runner's primary group}),
- *               ga_groups_of (getpwnam_r, getgrouplist, getgrgid_r),
- *               ga_policy_decide: the clean run is in scope (GA_OK); an
+ *               ga_policy_early, ga_groups_of (getpwnam_r, getgrouplist,
+ *               getgrgid_r), ga_policy_decide: the clean run is in scope (GA_OK); an
  *               exclusion (GA_EXCLUDED) after a failed allocation would
  *               be a group lost to the failure: fail open
  * The TOTP comes from tests/stress/totp.py --serve (AF_TOTP_CMD), one
@@ -419,8 +419,8 @@ static ga_status_t sc_issue4(play_t mode, const char *conf)
     return rc;
 }
 
-/* As pam_genauth.c's apply_policy: the config, the runner's groups, the
- * decision. GA_OK in scope, GA_EXCLUDED not. */
+/* As pam_genauth.c's apply_policy: the config, ga_policy_early, the
+ * runner's groups, the decision. GA_OK in scope, GA_EXCLUDED not. */
 static ga_status_t sc_policy(void)
 {
     ga_config_t *cfg = NULL;
@@ -428,8 +428,13 @@ static ga_status_t sc_policy(void)
     char err[512];
     ga_status_t rc;
 
-    if ((rc = ga_config_load(conf_policy, geteuid(), &cfg, err, sizeof err)) != GA_OK ||
-        (rc = ga_groups_of(me, &g, &lg)) != GA_OK)
+    if ((rc = ga_config_load(conf_policy, geteuid(), &cfg, err, sizeof err)) != GA_OK)
+        goto out;
+    if (ga_policy_early(cfg, me, "sshd") != GA_POLICY_ASK) {
+        rc = GA_EXCLUDED;
+        goto out;
+    }
+    if ((rc = ga_groups_of(me, &g, &lg)) != GA_OK)
         goto out;
     rc = ga_policy_decide(cfg, me, "sshd", (const char *const *)g.names, g.n) == GA_POLICY_ASK
              ? GA_OK
