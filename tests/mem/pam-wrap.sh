@@ -24,6 +24,9 @@
 #             so a test that hands the driver a scrubbed environment still
 #             runs under the same tool settings. "@LOG@" in a value or in
 #             CMD becomes this run's tool log file (valgrind --log-file=).
+#             LD_PRELOAD is the exception: a test's own preload (e.g.
+#             tests/pam/nss_fail.so in test_policy.py) is kept after the
+#             wrapper's, not replaced.
 #   --error-rc  the tool's error exit status; default 86.
 set -u
 
@@ -44,6 +47,9 @@ mkdir -p "$findings"
 log="$findings/run.$$.log"
 for s in "${sets[@]+"${sets[@]}"}"; do
   name=${s%%=*} value=${s#*=}
+  if [ "$name" = LD_PRELOAD ] && [ -n "${LD_PRELOAD:-}" ]; then
+    value="$value $LD_PRELOAD"
+  fi
   export "$name=${value//@LOG@/$log}"
 done
 cmd=()
