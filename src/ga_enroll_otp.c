@@ -28,7 +28,6 @@
 #define GROUPED_MAX (GA_OTP_SECRET_MAX + GA_OTP_SECRET_MAX / 4 + 1)
 #define KEY_LINE 40         /* 8 groups of "ABCD " per line */
 #define RECOVERY_LINE 64    /* recovery code characters per line */
-#define RECOVERY_MAX 128    /* longest recovery code shown */
 
 /* A growing text that holds secrets: wiped when released. */
 typedef struct text {
@@ -96,7 +95,7 @@ static int recovery_ok(const char *s)
     size_t n = 0;
 
     for (; s[n]; n++)
-        if (n >= RECOVERY_MAX || (unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
+        if (n >= GA_RECOVERY_MAX || (unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
             return 0;
     return n > 0;
 }
