@@ -30,7 +30,15 @@ typedef struct ga_api_error {
     long http_status;   /* 0 if none */
     long status_code;   /* envelope statusCode, 0 if none */
     long api_code;      /* envelope apiCode, 0 if none */
-    char message[GA_MESSAGE_MAX]; /* sanitised printable ASCII, may be "" */
+    char message[GA_MESSAGE_MAX]; /* ga_sanitize_message: printable ASCII, digit
+                                     runs and emails masked, may be ""; for logs
+                                     and en-US output */
+    char message_utf8[GA_MESSAGE_MAX]; /* the same message through
+                                          ga_sanitize_message_utf8: the same masking,
+                                          allowed UTF-8 text kept (Chinese); shown
+                                          only in zh-CN, never logged; "" when
+                                          message is "" or was not set from a
+                                          server answer */
     ga_reason_t reason; /* for GA_ERR_UNAVAIL */
     long retry_after_s; /* from Retry-After, -1 if unknown */
 } ga_api_error_t;
