@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pam"))
@@ -112,6 +113,39 @@ def printable(data):
         if b < 0x20 or b > 0x7e:
             return b
     return None
+
+
+# Never shown as they are, in any language (ga_text.h,
+# ga_sanitize_message_utf8): C1 controls, bidi controls, line and paragraph
+# separators, the BOM.
+NEVER_SHOWN = set(chr(c) for c in range(0x80, 0xa0)) | set(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\u2028\u2029\ufeff")
+
+
+def shown_text_fault(data, zh):
+    """Why data (bytes the user reads) is not fit to show, or None: en-US
+    text is printable ASCII; zh-CN text is UTF-8 without control characters
+    or NEVER_SHOWN code points."""
+    if not zh:
+        b = printable(data)
+        return None if b is None else "byte 0x%02x" % b
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return "not UTF-8 (%s)" % e.reason
+    for ch in text:
+        if ord(ch) < 0x20 or ord(ch) == 0x7f or ch in NEVER_SHOWN:
+            return "code point U+%04X" % ord(ch)
+    return None
+
+
+def columns(data, zh):
+    """Terminal columns of one shown line (wide East Asian characters: 2)."""
+    if not zh:
+        return len(data)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in data.decode("utf-8", "replace"))
 
 
 class Run:
@@ -330,12 +364,13 @@ class Run:
             if b is not None:
                 bad.append("log line with byte 0x%02x: %r" % (b, line[:120]))
                 break
+        zh = (self.c["conf"] or {}).get("lang") == "zh-CN"
         for part in self.shown():
-            b = printable(part)
-            if b is not None:
-                bad.append("shown text with byte 0x%02x: %r" % (b, part[:120]))
+            fault = shown_text_fault(part, zh)
+            if fault is not None:
+                bad.append("shown text with %s: %r" % (fault, part[:120]))
                 break
-            wide = [l for l in part.split(b"|") if len(l) > SHOWN_COLUMNS]
+            wide = [l for l in part.split(b"|") if columns(l, zh) > SHOWN_COLUMNS]
             if wide:
                 bad.append("shown line wider than %d columns: %r" % (SHOWN_COLUMNS, wide[0][:120]))
                 break
