@@ -774,6 +774,65 @@ START_TEST(long_labels_are_cut_and_ascii)
 }
 END_TEST
 
+/* The longest labels ga_otpauth_parse accepts: a 128-byte issuer and a
+ * 128-byte account (label of 257 bytes). Shown cut to 60 bytes with "...":
+ * "Issuer: " + 60 = 68 columns in en-US; in zh-CN cut between characters,
+ * a CJK character counted as 2 columns, still within 80. */
+START_TEST(longest_labels_fit_80_columns)
+{
+    static char uri[2000];
+    char iss[400] = "", acct[200], *text, *line;
+
+    memset(acct, 'b', 128);
+    acct[128] = '\0';
+    for (int i = 0; i < 42; i++)
+        strcat(iss, "%E4%B8%AD");
+    strcat(iss, "ab"); /* 126 + 2 = 128 bytes */
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:%s?secret=%s&issuer=%s", iss, acct, SECRET,
+             iss);
+    a.uri = uri;
+    cfg.qr = GA_QR_OFF;
+    for (int lang = 0; lang < 2; lang++) {
+        memset(&u, 0, sizeof u);
+        a.n_send_otp = a.n_enroll = 0;
+        cfg.lang = (char *)(lang ? "zh-CN" : "en-US");
+        answers(2, "2", "123456");
+        ck_assert_int_eq(run_once(), GA_OK);
+        text = joined('i', 0);
+        ck_assert(ga_utf8_valid(text, strlen(text)));
+        if (!lang) {
+            char want[100] = "Issuer: ";
+            memset(want + 8, '?', 57); /* 19 characters of 3 bytes, 57 of the 126 */
+            strcpy(want + 65, "...\n");
+            ck_assert_msg(strstr(text, want), "%s", text);
+            memset(want + 9, 'b', 57);
+            memcpy(want, "Account: ", 9);
+            strcpy(want + 66, "...\n");
+            ck_assert_msg(strstr(text, want), "%s", text);
+        } else {
+            ck_assert(shown("账号：bbbbbbbbbb"));
+            /* 19 whole characters (57 bytes) and "..." */
+            ck_assert_ptr_nonnull(strstr(text, "：中中中中中中中中中中中中中中中中中中中...\n"));
+        }
+        for (line = text; *line;) {
+            size_t n = strcspn(line, "\n"), cols = 0;
+            for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)line[i];
+                if (c < 0x80)
+                    cols++;
+                else if (c >= 0xe0 && c < 0xf0)
+                    cols += 2; /* the CJK in these texts: 3 bytes, 2 columns */
+                else if (c >= 0xc0)
+                    cols++;
+            }
+            ck_assert_msg(cols <= 80, "%zu columns: %.*s", cols, (int)n, line);
+            line += n + (line[n] == '\n');
+        }
+        free(text);
+    }
+}
+END_TEST
+
 START_TEST(zh_cn_keeps_utf8_labels_cut_at_a_character)
 {
     /* 40 CJK characters (120 bytes) as the account: cut to whole characters */
@@ -1027,6 +1086,7 @@ int main(void)
     tcase_add_test(tc, long_server_message_cut_on_a_character);
     tcase_add_test(tc, client_without_otp_call_fails_closed);
     tcase_add_test(tc, long_labels_are_cut_and_ascii);
+    tcase_add_test(tc, longest_labels_fit_80_columns);
     tcase_add_test(tc, zh_cn_keeps_utf8_labels_cut_at_a_character);
     tcase_add_test(tc, conversation_error_at_the_code_prompt_keeps_it_pending);
     tcase_add_test(tc, request_then_bind_steps);
