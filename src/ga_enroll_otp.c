@@ -193,7 +193,7 @@ static ga_status_t bad_otp_data(const ga_flow_env_t *env, const char *what)
 static ga_status_t send_refused(const ga_flow_env_t *env, ga_status_t rc,
                                 const ga_api_error_t *err)
 {
-    char msg[GA_NOTE_MAX];
+    char msg[GA_NOTE_MAX], shown[GA_SERVER_MSG_SHOWN];
 
     if (rc == GA_ERR_UNAVAIL) {
         ga_flow_log_unavail(env, "send-enroll-factor-request", err);
@@ -211,7 +211,7 @@ static ga_status_t send_refused(const ga_flow_env_t *env, ga_status_t rc,
     else
         snprintf(msg, sizeof msg, GA_T(env, "GenAuth did not start the authenticator app "
                                             "setup: %.48s"),
-                 err->message[0] ? err->message : GA_T(env, "request refused"));
+                 ga_flow_server_message(env, err, shown, sizeof shown));
     env->ui->error(env->ui->ctx, msg);
     return rc;
 }

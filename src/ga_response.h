@@ -32,7 +32,15 @@ typedef struct ga_api_error {
     long http_status;   /* 0 if none */
     long status_code;   /* envelope statusCode, 0 if none */
     long api_code;      /* envelope apiCode, 0 if none */
-    char message[GA_MESSAGE_MAX]; /* sanitised printable ASCII, may be "" */
+    char message[GA_MESSAGE_MAX]; /* ga_sanitize_message: printable ASCII, digit
+                                     runs and emails masked, may be ""; for logs
+                                     and en-US output */
+    char message_utf8[GA_MESSAGE_MAX]; /* the same message through
+                                          ga_sanitize_message_utf8: the same masking,
+                                          allowed UTF-8 text kept (Chinese); shown
+                                          only in zh-CN, never logged; "" when
+                                          message is "" or was not set from a
+                                          server answer */
     ga_reason_t reason; /* for GA_ERR_UNAVAIL */
     const char *call;   /* the endpoint that failed when not the one asked
                            for (a static string, e.g. "get-management-token"
