@@ -60,6 +60,14 @@ static void record(char kind, int echo, const char *text)
     u.n_ev++;
 }
 
+/* Forget the recorded conversation (and free it). */
+static void clear_events(void)
+{
+    for (int i = 0; i < u.n_ev; i++)
+        free(u.ev[i].text);
+    memset(&u, 0, sizeof u);
+}
+
 static ga_status_t ui_prompt(void *ctx, int echo_on, const char *text, char **answer)
 {
     (void)ctx;
@@ -303,8 +311,7 @@ static void remove_dir(const char *dir)
 
 static void teardown(void)
 {
-    for (int i = 0; i < u.n_ev; i++)
-        free(u.ev[i].text);
+    clear_events();
     (void)rename(moved_dir, state_dir); /* grace_not_recorded_is_refused */
     remove_dir(state_dir);
 }
@@ -610,7 +617,7 @@ START_TEST(otp_sends_are_not_in_the_hourly_log)
 {
     /* six OTP enrollments, each with a QR code: max_sends_per_hour is 5 */
     for (int i = 0; i < 6; i++) {
-        memset(&u, 0, sizeof u);
+        clear_events();
         memset(&a.enroll, 0, sizeof a.enroll);
         a.n_enroll = 0;
         a.n_send_otp = 0;
@@ -634,7 +641,7 @@ START_TEST(bad_otpauth_uri_is_unavailable_and_shows_nothing)
     };
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        memset(&u, 0, sizeof u);
+        clear_events();
         logbuf[0] = '\0';
         a.n_send_otp = 0;
         a.uri = bad[i];
@@ -656,7 +663,7 @@ START_TEST(bad_recovery_code_is_unavailable)
     static const char *bad[] = {"e7ad aaa4", "e7ad\naaa4", "e7ad\x1b[2J", "\xe4\xb8\xad"};
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        memset(&u, 0, sizeof u);
+        clear_events();
         a.recovery = bad[i];
         answers(2, "2", "123456");
         ck_assert_int_eq(run_once(), GA_ERR_UNAVAIL);
@@ -698,7 +705,7 @@ START_TEST(server_message_in_the_users_language)
     ck_assert_ptr_nonnull(strstr(logbuf, "message \"? 188******78?!\""));
     ck_assert_ptr_null(strstr(logbuf, "\xe5\xba\x94"));
 
-    memset(&u, 0, sizeof u);
+    clear_events();
     a.send_otp[1] = GA_ERR_REJECTED;
     cfg.lang = (char *)"en-US";
     answers(1, "2");
@@ -793,7 +800,7 @@ START_TEST(longest_labels_fit_80_columns)
     a.uri = uri;
     cfg.qr = GA_QR_OFF;
     for (int lang = 0; lang < 2; lang++) {
-        memset(&u, 0, sizeof u);
+        clear_events();
         a.n_send_otp = a.n_enroll = 0;
         cfg.lang = (char *)(lang ? "zh-CN" : "en-US");
         answers(2, "2", "123456");
@@ -914,7 +921,7 @@ START_TEST(noninteractive_on_the_first_prompt)
     a.n_offer = 1;
     cfg.factors[1] = GA_FACTOR_EMAIL;
     logbuf[0] = '\0';
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, NULL);
     ck_assert_int_eq(run_once(), GA_ERR_NONINTERACTIVE);
     ck_assert_ptr_nonnull(strstr(prompt_no(0)->text, "Mobile phone number"));
@@ -952,12 +959,12 @@ START_TEST(grace_later_with_a_count)
     ck_assert_ptr_nonnull(strstr(logbuf, "enrollment postponed by the user (later): 1 "
                                          "postponement(s) left"));
     ck_assert_int_eq(a.n_send_otp + a.n_send, 0);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "later");
     ck_assert_int_eq(run_once(), GA_POSTPONED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(1 left)"));
     /* used up: no `later` in the menu, and `later` is an invalid answer */
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(3, "later", "2", "123456");
     ck_assert_int_eq(run_once(), GA_OK);
     ck_assert_ptr_null(strstr(menu_text(), "later"));
@@ -978,13 +985,13 @@ START_TEST(grace_later_with_a_date)
     ck_assert_ptr_nonnull(strstr(logbuf, "until 2023-11-20"));
     /* both limits */
     cfg.enroll_grace = 3;
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "later");
     ck_assert_int_eq(run_once(), GA_POSTPONED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left, until 2023-11-20)."));
     /* after the date */
     fake_time = 1700524800;
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "");
     ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
     ck_assert_ptr_null(strstr(menu_text(), "later"));
@@ -1010,10 +1017,10 @@ START_TEST(grace_reset_after_enrollment)
     cfg.enroll_grace = 2;
     answers(1, "later");
     ck_assert_int_eq(run_once(), GA_POSTPONED);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(2, "2", "123456");
     ck_assert_int_eq(run_once(), GA_OK);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "");
     ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left)"));
@@ -1049,7 +1056,7 @@ START_TEST(noninteractive_with_grace_is_not_postponed)
     cfg.enroll_grace = 2;
     answers(1, NULL);
     ck_assert_int_eq(run_once(), GA_ERR_NONINTERACTIVE);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "");
     ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left)")); /* nothing used */
