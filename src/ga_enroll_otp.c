@@ -86,8 +86,7 @@ static void show_label(const ga_flow_env_t *env, const char *in, char *out, size
     n = outlen - 4;
     while (n > 0 && ((unsigned char)in[n] & 0xc0) == 0x80)
         n--;
-    memcpy(out, in, n);
-    memcpy(out + n, "...", 4);
+    snprintf(out, outlen, "%.*s...", (int)n, in);
 }
 
 static int recovery_ok(const char *s)

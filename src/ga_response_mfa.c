@@ -297,7 +297,7 @@ ga_status_t ga_parse_totp_verify(const char *body, size_t len, long http_status,
         st = ga_resp_server_error(err);
     else if (sc == 429)
         st = GA_ERR_THROTTLED;
-    else if (ac == 6001)
+    else if (ac == 6001 || (ac == 0 && (sc == 400 || sc == 422)))
         st = GA_ERR_WRONG_CODE;
     else if (sc == 200) {
         verified = ga_resp_is_object(env.data) ? ga_resp_member(env.data, "verified") : NULL;
@@ -305,9 +305,7 @@ ga_status_t ga_parse_totp_verify(const char *body, size_t len, long http_status,
             st = ga_resp_bad_answer(err);
         else
             st = json_object_get_boolean(verified) ? GA_OK : GA_ERR_WRONG_CODE;
-    } else if (ac == 0 && (sc == 400 || sc == 422))
-        st = GA_ERR_WRONG_CODE;
-    else
+    } else
         st = GA_ERR_REJECTED;
 out:
     json_object_put(env.root);
@@ -334,9 +332,7 @@ ga_status_t ga_parse_mgmt_token(const char *body, size_t len, long http_status,
     if ((st = ga_resp_open(body, len, http_status, -1, GA_ENV_V3, &env, err)) != GA_OK)
         goto out;
     sc = err->status_code;
-    if (sc >= 500) {
-        st = ga_resp_server_error(err);
-    } else if (sc == 429) {
+    if (sc == 429) {
         /* a refusal, never the fail mode: sshd fetches a token per connection,
          * so whoever knows a password could otherwise throttle GenAuth into
          * failmode = safe and skip SMS/EMAIL verification */
@@ -345,12 +341,11 @@ ga_status_t ga_parse_mgmt_token(const char *body, size_t len, long http_status,
         err->reason = GA_REASON_POOL_CRED; /* user pool id or secret refused */
         st = GA_ERR_UNAVAIL;
     } else if (sc != 200) {
-        st = ga_resp_server_error(err);
-    } else if (!ga_resp_is_object(env.data)) {
-        st = ga_resp_bad_answer(err);
-    } else if ((life = ga_resp_member(env.data, "expires_in"))
-               && !json_object_is_type(life, json_type_int)) {
-        st = ga_resp_bad_answer(err);
+        st = ga_resp_server_error(err); /* 5xx and every other status */
+    } else if (!ga_resp_is_object(env.data)
+               || ((life = ga_resp_member(env.data, "expires_in"))
+                   && !json_object_is_type(life, json_type_int))) {
+        st = ga_resp_bad_answer(err); /* no data object, or a lifetime not an integer */
     } else if ((st = ga_resp_take_token(env.data, "access_token", 1, token, err)) == GA_OK) {
         if (life)
             secs = json_object_get_int64(life);
