@@ -95,15 +95,19 @@ static void run_mgmt(const char *body, size_t len, long http)
     ga_status_t st = ga_parse_mgmt_token(body, len, http, &token, &expires_in, &err);
 
     fuzz_check_err(st, &err, http, 0, body, len);
-    FUZZ_EXPECT(st == GA_OK || st == GA_ERR_UNAVAIL || st == GA_ERR_NOMEM);
+    FUZZ_EXPECT(st == GA_OK || st == GA_ERR_UNAVAIL || st == GA_ERR_THROTTLED
+                || st == GA_ERR_NOMEM);
+    /* throttling is a refusal, never the fail mode */
+    if (err.status_code == 429)
+        FUZZ_EXPECT(st == GA_ERR_THROTTLED);
     if (st == GA_OK) {
         FUZZ_EXPECT(token && fuzz_token_ok(token, GA_TOKEN_MAX));
         FUZZ_EXPECT(expires_in >= 60 && expires_in <= 86400);
     } else {
         FUZZ_EXPECT(!token && expires_in == 0);
     }
-    if (err.status_code == 401 || err.status_code == 403)
-        FUZZ_EXPECT(err.reason == GA_REASON_APP_CRED);
+    if (err.status_code == 400 || err.status_code == 401 || err.status_code == 403)
+        FUZZ_EXPECT(err.reason == GA_REASON_POOL_CRED);
     sink = token;
     ga_free_secret(token);
 }

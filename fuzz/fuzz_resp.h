@@ -57,6 +57,14 @@ static inline void fuzz_check_err(ga_status_t st, const ga_api_error_t *err, lon
         row = (err->message[i] >= '0' && err->message[i] <= '9') ? row + 1 : 0;
         FUZZ_EXPECT(row < 5);
     }
+    /* message_utf8 (ga_sanitize_message_utf8, shown in zh-CN): allowed
+     * UTF-8 only, bounded, the same masking as message; empty with it */
+    FUZZ_EXPECT(fuzz_shown_utf8_ok(err->message_utf8, sizeof err->message_utf8));
+    if (!err->message[0])
+        FUZZ_EXPECT(err->message_utf8[0] == '\0');
+    else if (strlen(err->message) < sizeof err->message - 4
+             && strlen(err->message_utf8) < sizeof err->message_utf8 - 4)
+        FUZZ_EXPECT(fuzz_same_but_runs(err->message_utf8, err->message));
     FUZZ_EXPECT(err->retry_after_s >= -1);
     if (st == GA_ERR_UNAVAIL)
         FUZZ_EXPECT(err->reason != GA_REASON_NONE);

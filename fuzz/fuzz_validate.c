@@ -272,6 +272,28 @@ static void fuzz_message(const char *raw, size_t rawlen, size_t outlen)
     free(out);
 }
 
+/* ga_sanitize_message_utf8: allowed UTF-8 only (fuzz_shown_utf8_ok), the
+ * same masking as ga_sanitize_message (uncut), and cut into outlen bytes:
+ * bounded, still allowed UTF-8 (no split character). */
+static void fuzz_message_utf8(const char *raw, size_t rawlen, size_t outlen)
+{
+    char full[1024], ascii[1024], *out = malloc(outlen);
+    size_t n = ga_sanitize_message_utf8(raw, rawlen, full, sizeof full);
+
+    FUZZ_EXPECT(n < sizeof full && strlen(full) == n);
+    FUZZ_EXPECT(fuzz_shown_utf8_ok(full, sizeof full));
+    if (rawlen < 256) { /* fits both buffers uncut */
+        ga_sanitize_message(raw, rawlen, ascii, sizeof ascii);
+        FUZZ_EXPECT(fuzz_same_but_runs(full, ascii));
+    }
+    if (!out)
+        return;
+    n = ga_sanitize_message_utf8(raw, rawlen, out, outlen);
+    FUZZ_EXPECT(n < outlen && strlen(out) == n && fuzz_shown_utf8_ok(out, outlen));
+    sink = out;
+    free(out);
+}
+
 /* ga_mask_phone on unvalidated text: the part before the first space as
  * the country code, the rest as the national number. */
 static void fuzz_mask_raw(const char *str, size_t outlen)
@@ -408,6 +430,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_sanitize(raw, rawlen, outlen);
     fuzz_message(raw, rawlen, outlen);
+    fuzz_message_utf8(raw, rawlen, outlen);
     FUZZ_EXPECT(!ga_utf8_valid(raw, rawlen) == !utf8_reference(data + 2, rawlen));
     fuzz_cc_known(str);
     fuzz_trim(str);

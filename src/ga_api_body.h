@@ -13,8 +13,6 @@
 
 #define GA_ARG_MAX 1024 /* identifiers, passwords, the app secret: bytes */
 #define GA_CODE_MAX 64  /* passCode: bytes */
-#define GA_RECOVERY_MIN 8   /* a recovery code: printable ASCII without spaces, */
-#define GA_RECOVERY_MAX 64  /* 8..64 bytes */
 
 /* Non-zero if s is non-empty, at most max bytes and free of ASCII control
  * characters (non-ASCII allowed: identifiers and passwords may be UTF-8). */

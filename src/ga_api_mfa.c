@@ -300,8 +300,10 @@ static ga_status_t op_mfa_trigger(void *ctx, const char *user_id, const char *us
     if ((st = query_path(PATH_TRIGGER, pairs, &path)) != GA_OK)
         goto out;
     for (int attempt = 0; attempt < 2; attempt++) {
-        if ((st = mgmt_token(c, &token, &fresh, err)) != GA_OK)
+        if ((st = mgmt_token(c, &token, &fresh, err)) != GA_OK) {
+            err->call = "get-management-token";
             goto out;
+        }
         st = get_trigger(c, path, token, out, err, &http);
         /* a refused token (expired early, revoked): drop it, once more */
         if (attempt > 0 || (err->status_code != 401 && http != 401))

@@ -213,7 +213,7 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
 
     for (;;) {
         ga_api_error_t err = {0};
-        char *token = NULL, why[GA_NOTE_MAX];
+        char *token = NULL, why[GA_NOTE_MAX], shown[GA_SERVER_MSG_SHOWN];
         long wait;
 
         if ((rc = ga_flow_count_send(env, st, "")) != GA_OK ||
@@ -241,7 +241,7 @@ static ga_status_t send_code(const ga_flow_env_t *env, ga_stash_t *st)
                        env->user, ga_flow_rhost(env), st->masked_target,
                        err.status_code, err.api_code, err.message);
                 snprintf(why, sizeof why, GA_T(env, "GenAuth did not send a code: %.48s"),
-                         err.message[0] ? err.message : GA_T(env, "request refused"));
+                         ga_flow_server_message(env, &err, shown, sizeof shown));
                 env->ui->error(env->ui->ctx, why);
             }
             return rc;

@@ -119,6 +119,18 @@ ga_status_t ga_flow_count_send(const ga_flow_env_t *env, ga_stash_t *st, const c
  * ga_sendlog_reserve's errors. */
 ga_status_t ga_flow_reserve_hourly(const ga_flow_env_t *env);
 
+/* Bytes of a server message shown to the user, NUL included (the texts
+ * show it with %.48s). */
+#define GA_SERVER_MSG_SHOWN 49
+
+/* The `message` of a GenAuth answer for the user, into out (outlen bytes
+ * incl. the NUL): err->message_utf8 (Chinese text kept) when cfg->lang is
+ * zh-CN, else err->message (ASCII); "request refused" (translated) when the
+ * answer had none; cut on a character boundary with "..." (ga_utf8_cut).
+ * Log lines use err->message. Returns out. */
+const char *ga_flow_server_message(const ga_flow_env_t *env, const ga_api_error_t *err,
+                                   char *out, size_t outlen);
+
 /* The one admin line for a GA_ERR_UNAVAIL at API call `call`. */
 void ga_flow_log_unavail(const ga_flow_env_t *env, const char *call,
                          const ga_api_error_t *err);

@@ -28,7 +28,6 @@
 #define GROUPED_MAX (GA_OTP_SECRET_MAX + GA_OTP_SECRET_MAX / 4 + 1)
 #define KEY_LINE 40         /* 8 groups of "ABCD " per line */
 #define RECOVERY_LINE 64    /* recovery code characters per line */
-#define RECOVERY_MAX 128    /* longest recovery code shown */
 
 /* A growing text that holds secrets: wiped when released. */
 typedef struct text {
@@ -87,8 +86,7 @@ static void show_label(const ga_flow_env_t *env, const char *in, char *out, size
     n = outlen - 4;
     while (n > 0 && ((unsigned char)in[n] & 0xc0) == 0x80)
         n--;
-    memcpy(out, in, n);
-    memcpy(out + n, "...", 4);
+    snprintf(out, outlen, "%.*s...", (int)n, in);
 }
 
 static int recovery_ok(const char *s)
@@ -96,7 +94,7 @@ static int recovery_ok(const char *s)
     size_t n = 0;
 
     for (; s[n]; n++)
-        if (n >= RECOVERY_MAX || (unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
+        if (n >= GA_RECOVERY_MAX || (unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
             return 0;
     return n > 0;
 }
@@ -194,7 +192,7 @@ static ga_status_t bad_otp_data(const ga_flow_env_t *env, const char *what)
 static ga_status_t send_refused(const ga_flow_env_t *env, ga_status_t rc,
                                 const ga_api_error_t *err)
 {
-    char msg[GA_NOTE_MAX];
+    char msg[GA_NOTE_MAX], shown[GA_SERVER_MSG_SHOWN];
 
     if (rc == GA_ERR_UNAVAIL) {
         ga_flow_log_unavail(env, "send-enroll-factor-request", err);
@@ -212,7 +210,7 @@ static ga_status_t send_refused(const ga_flow_env_t *env, ga_status_t rc,
     else
         snprintf(msg, sizeof msg, GA_T(env, "GenAuth did not start the authenticator app "
                                             "setup: %.48s"),
-                 err->message[0] ? err->message : GA_T(env, "request refused"));
+                 ga_flow_server_message(env, err, shown, sizeof shown));
     env->ui->error(env->ui->ctx, msg);
     return rc;
 }

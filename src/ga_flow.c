@@ -42,6 +42,19 @@ void ga_flow_log_unavail(const ga_flow_env_t *env, const char *call,
            env->cfg->failmode == GA_FAILMODE_SAFE ? "safe" : "secure");
 }
 
+const char *ga_flow_server_message(const ga_flow_env_t *env, const ga_api_error_t *err,
+                                   char *out, size_t outlen)
+{
+    const char *m = err->message;
+
+    if (env->cfg->lang && strcmp(env->cfg->lang, "zh-CN") == 0 && err->message_utf8[0])
+        m = err->message_utf8;
+    if (!m[0])
+        m = GA_T(env, "request refused");
+    (void)ga_utf8_cut(m, out, outlen);
+    return out;
+}
+
 ga_status_t ga_flow_ask(const ga_flow_env_t *env, int echo_on, const char *text,
                         char **answer)
 {

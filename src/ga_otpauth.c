@@ -14,9 +14,12 @@
  * - the label is decoded, then split at its first ':' (literal or %3A);
  *   spaces before the account are dropped; a non-empty issuer parameter
  *   wins over the label's prefix;
- * - issuer and account: valid UTF-8 of at most 128 bytes without C0/C1
- *   control characters, DEL, line/paragraph separators or bidirectional
- *   controls (which could make the text shown lie about itself);
+ * - issuer and account: valid UTF-8 of at most 128 bytes each without
+ *   C0/C1 control characters, DEL, line/paragraph separators or
+ *   bidirectional controls (which could make the text shown lie about
+ *   itself); so the decoded label "issuer:account" may have up to
+ *   128 + 1 + 128 bytes, and a label issuer over 128 bytes is refused even
+ *   when an issuer parameter replaces it;
  * - the secret: spaces dropped, trailing '=' padding dropped, upper-cased,
  *   then only A-Z and 2-7, 16..128 characters, and a length base32 can
  *   have (RFC 4648: not 1, 3 or 6 characters past a multiple of 8).
@@ -36,7 +39,8 @@
 #define SCHEME_PREFIX "otpauth://"
 #define SECRET_MIN 16
 #define SECRET_MAX (GA_OTP_SECRET_MAX - 1)
-#define LABEL_MAX (GA_OTP_LABEL_MAX - 1)
+#define LABEL_MAX (GA_OTP_LABEL_MAX - 1)   /* issuer, account: bytes each */
+#define LABEL_WHOLE_MAX (2 * LABEL_MAX + 1) /* "issuer:account", decoded */
 #define PERIOD_MIN 15
 #define PERIOD_MAX 120
 
@@ -79,29 +83,12 @@ static void free_decoded(char *s, size_t len)
     }
 }
 
-/* Non-zero if s[0..len) may be shown: valid UTF-8, no control characters
- * (C0, DEL, C1), no U+2028/U+2029, no bidirectional controls (U+200E,
- * U+200F, U+202A..U+202E, U+2066..U+2069), no NUL. */
-static int label_ok(const char *s, size_t len)
+/* Non-zero if s[0..len) is at most max bytes and may be shown as it is
+ * (ga_utf8_displayable: valid UTF-8 without control, bidirectional or
+ * separator characters). */
+static int label_ok(const char *s, size_t len, size_t max)
 {
-    const unsigned char *p = (const unsigned char *)s;
-
-    if (len > LABEL_MAX || !ga_utf8_valid(s, len))
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x20 || p[i] == 0x7f)
-            return 0;
-        if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
-            return 0; /* U+0080..U+009F */
-        if (p[i] == 0xe2 && i + 2 < len) {
-            unsigned cp = ((unsigned)(p[i + 1] & 0x3f) << 6) | (p[i + 2] & 0x3f);
-            cp |= 0x2000; /* E2 xx xx covers U+2000..U+2FFF */
-            if (cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029 ||
-                (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-                return 0;
-        }
-    }
-    return 1;
+    return len <= max && ga_utf8_displayable(s, len);
 }
 
 static void copy_label(char dst[GA_OTP_LABEL_MAX], const char *s, size_t len)
@@ -155,7 +142,7 @@ static int apply_param(unsigned bit, const char *v, size_t vlen, ga_otpauth_t *o
     case P_SECRET:
         return secret_normalise(v, vlen, o->secret);
     case P_ISSUER:
-        if (!label_ok(v, vlen))
+        if (!label_ok(v, vlen, LABEL_MAX))
             return -1;
         copy_label(issuer, v, vlen);
         return 0;
@@ -230,12 +217,15 @@ static ga_status_t parse_label(const char *path, ga_otpauth_t *o)
     if (st != GA_OK)
         return st;
     st = GA_ERR_INPUT;
-    if (!label_ok(lab, len) || strlen(lab) != len)
+    if (!label_ok(lab, len, LABEL_WHOLE_MAX) || strlen(lab) != len)
         goto out;
     colon = strchr(lab, ':');
     acc = colon ? colon + 1 : lab;
     while (*acc == ' ')
         acc++;
+    /* each part on its own (':' is ASCII: both stay valid UTF-8) */
+    if ((colon && (size_t)(colon - lab) > LABEL_MAX) || strlen(acc) > LABEL_MAX)
+        goto out;
     if (colon)
         copy_label(o->issuer, lab, (size_t)(colon - lab));
     copy_label(o->account, acc, strlen(acc));

@@ -34,9 +34,12 @@ typedef struct ga_otpauth {
  * unknown ones are ignored. The label is percent-decoded and split at its
  * first ':' into issuer and account (spaces before the account dropped);
  * a non-empty issuer parameter wins over the label's issuer. issuer and
- * account: valid UTF-8 (may be non-ASCII), at most 128 bytes, no control
- * characters (C0, DEL, C1), line separators or bidi controls; they are
- * safe to show in a zh-CN text, and need ga_sanitize for an ASCII one.
+ * account: valid UTF-8 (may be non-ASCII), at most 128 bytes each after
+ * decoding (the decoded label, spaces after its ':' included, at most
+ * 128 + 1 + 128 bytes; a label issuer over 128 bytes is refused even when
+ * the parameter replaces it), no control characters (C0, DEL, C1), line
+ * separators or bidi controls; they are safe to show in a zh-CN text, and
+ * need ga_sanitize for an ASCII one.
  * Returns GA_OK, GA_ERR_INPUT (anything else, out NULL included; *out
  * zeroed), GA_ERR_NOMEM. Copies of the secret it makes are wiped. */
 ga_status_t ga_otpauth_parse(const char *uri, ga_otpauth_t *out);

@@ -73,11 +73,13 @@ static int is_light(const QRcode *qr, int side, int x, int y)
     return !(qr->data[(size_t)my * (size_t)qr->width + (size_t)mx] & 1);
 }
 
+/* Append glyph at p, with its NUL (overwritten by what follows: every
+ * line has room for its '\n', the buffer for the final NUL). */
 static char *put(char *p, const char *glyph)
 {
     size_t n = strlen(glyph);
 
-    memcpy(p, glyph, n);
+    memcpy(p, glyph, n + 1);
     return p + n;
 }
 

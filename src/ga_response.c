@@ -209,9 +209,12 @@ ga_status_t ga_resp_open(const char *body, size_t len, long http_status, long re
     if ((msg = ga_resp_member(root, "message")) && json_object_is_type(msg, json_type_string)) {
         env->raw_msg = json_object_get_string(msg);
         env->raw_msg_len = (size_t)json_object_get_string_len(msg);
-        /* shown and logged: printable ASCII, digit runs and emails masked */
+        /* logged and shown in en-US: printable ASCII, digit runs and emails
+         * masked; shown in zh-CN: the same with Chinese text kept */
         (void)ga_sanitize_message(env->raw_msg, env->raw_msg_len, err->message,
                                   sizeof err->message);
+        (void)ga_sanitize_message_utf8(env->raw_msg, env->raw_msg_len, err->message_utf8,
+                                       sizeof err->message_utf8);
     }
     env->root = root;
     env->data = ga_resp_member(root, "data");

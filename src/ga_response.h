@@ -24,14 +24,27 @@
 #define GA_MESSAGE_MAX 160   /* sanitised server message, bytes incl. NUL */
 #define GA_JSON_DEPTH_MAX 16 /* deepest nesting accepted */
 #define GA_TOKEN_MAX 8192    /* longest token accepted, bytes */
+#define GA_RECOVERY_MIN 8    /* a recovery code: printable ASCII without */
+#define GA_RECOVERY_MAX 64   /* spaces, 8..64 bytes (typed, sent, shown) */
 
 /* What went wrong, for logs and user messages. All fields are plain data. */
 typedef struct ga_api_error {
     long http_status;   /* 0 if none */
     long status_code;   /* envelope statusCode, 0 if none */
     long api_code;      /* envelope apiCode, 0 if none */
-    char message[GA_MESSAGE_MAX]; /* sanitised printable ASCII, may be "" */
+    char message[GA_MESSAGE_MAX]; /* ga_sanitize_message: printable ASCII, digit
+                                     runs and emails masked, may be ""; for logs
+                                     and en-US output */
+    char message_utf8[GA_MESSAGE_MAX]; /* the same message through
+                                          ga_sanitize_message_utf8: the same masking,
+                                          allowed UTF-8 text kept (Chinese); shown
+                                          only in zh-CN, never logged; "" when
+                                          message is "" or was not set from a
+                                          server answer */
     ga_reason_t reason; /* for GA_ERR_UNAVAIL */
+    const char *call;   /* the endpoint that failed when not the one asked
+                           for (a static string, e.g. "get-management-token"
+                           behind get-mfa-trigger-data); NULL otherwise */
     long retry_after_s; /* from Retry-After, -1 if unknown */
 } ga_api_error_t;
 

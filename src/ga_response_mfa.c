@@ -18,7 +18,6 @@
 #include "ga_validate.h"
 
 #define QR_URI_MAX 2048       /* otpData.qrCodeUri, bytes */
-#define RECOVERY_MAX 128      /* a recovery code, bytes */
 #define MGMT_LIFETIME 7200L   /* expires_in when absent, seconds */
 #define MGMT_LIFETIME_MIN 60L
 #define MGMT_LIFETIME_MAX 86400L
@@ -220,7 +219,7 @@ out:
 /* ------------------------------------------------------ OTP enrollment */
 
 /* otpData: qrCodeUri required (1..QR_URI_MAX bytes, no control
- * character), recoveryCode optional (1..RECOVERY_MAX printable ASCII). */
+ * character), recoveryCode optional (1..GA_RECOVERY_MAX printable ASCII). */
 static ga_status_t otp_data(json_object *data, ga_otp_data_t *otp, ga_api_error_t *err)
 {
     json_object *o = ga_resp_is_object(data) ? ga_resp_member(data, "otpData") : NULL;
@@ -236,7 +235,7 @@ static ga_status_t otp_data(json_object *data, ga_otp_data_t *otp, ga_api_error_
             return ga_resp_bad_answer(err);
     if (!(otp->qr_uri = copy_text(s, n)))
         return GA_ERR_NOMEM;
-    rc = ga_resp_str_value(ga_resp_member(o, "recoveryCode"), RECOVERY_MAX, &s, &n);
+    rc = ga_resp_str_value(ga_resp_member(o, "recoveryCode"), GA_RECOVERY_MAX, &s, &n);
     if (rc < 0 || (rc == 1 && !printable(s, n)))
         return ga_resp_bad_answer(err);
     if (rc == 1 && !(otp->recovery_code = copy_text(s, n)))
@@ -298,7 +297,7 @@ ga_status_t ga_parse_totp_verify(const char *body, size_t len, long http_status,
         st = ga_resp_server_error(err);
     else if (sc == 429)
         st = GA_ERR_THROTTLED;
-    else if (ac == 6001)
+    else if (ac == 6001 || (ac == 0 && (sc == 400 || sc == 422)))
         st = GA_ERR_WRONG_CODE;
     else if (sc == 200) {
         verified = ga_resp_is_object(env.data) ? ga_resp_member(env.data, "verified") : NULL;
@@ -306,9 +305,7 @@ ga_status_t ga_parse_totp_verify(const char *body, size_t len, long http_status,
             st = ga_resp_bad_answer(err);
         else
             st = json_object_get_boolean(verified) ? GA_OK : GA_ERR_WRONG_CODE;
-    } else if (ac == 0 && (sc == 400 || sc == 422))
-        st = GA_ERR_WRONG_CODE;
-    else
+    } else
         st = GA_ERR_REJECTED;
 out:
     json_object_put(env.root);
@@ -335,23 +332,20 @@ ga_status_t ga_parse_mgmt_token(const char *body, size_t len, long http_status,
     if ((st = ga_resp_open(body, len, http_status, -1, GA_ENV_V3, &env, err)) != GA_OK)
         goto out;
     sc = err->status_code;
-    if (sc >= 500) {
-        st = ga_resp_server_error(err);
-    } else if (sc == 429) {
+    if (sc == 429) {
         /* a refusal, never the fail mode: sshd fetches a token per connection,
          * so whoever knows a password could otherwise throttle GenAuth into
          * failmode = safe and skip SMS/EMAIL verification */
         st = GA_ERR_THROTTLED;
     } else if (sc == 400 || sc == 401 || sc == 403) {
-        err->reason = GA_REASON_APP_CRED; /* user pool id or secret refused */
+        err->reason = GA_REASON_POOL_CRED; /* user pool id or secret refused */
         st = GA_ERR_UNAVAIL;
     } else if (sc != 200) {
-        st = ga_resp_server_error(err);
-    } else if (!ga_resp_is_object(env.data)) {
-        st = ga_resp_bad_answer(err);
-    } else if ((life = ga_resp_member(env.data, "expires_in"))
-               && !json_object_is_type(life, json_type_int)) {
-        st = ga_resp_bad_answer(err);
+        st = ga_resp_server_error(err); /* 5xx and every other status */
+    } else if (!ga_resp_is_object(env.data)
+               || ((life = ga_resp_member(env.data, "expires_in"))
+                   && !json_object_is_type(life, json_type_int))) {
+        st = ga_resp_bad_answer(err); /* no data object, or a lifetime not an integer */
     } else if ((st = ga_resp_take_token(env.data, "access_token", 1, token, err)) == GA_OK) {
         if (life)
             secs = json_object_get_int64(life);
@@ -386,11 +380,12 @@ ga_status_t ga_parse_mfa_trigger(const char *body, size_t len, long http_status,
     sc = err->status_code;
     if (sc >= 500) {
         st = ga_resp_server_error(err);
-    } else if (sc == 401 || sc == 403) {
-        err->reason = GA_REASON_APP_CRED; /* management token refused */
-        st = GA_ERR_UNAVAIL;
     } else if (sc == 404 || err->api_code == 2004) {
         st = GA_ERR_REJECTED; /* no such user */
+    } else if (sc == 400 || sc == 401 || sc == 403) {
+        /* the user pool id header or the management token refused */
+        err->reason = GA_REASON_POOL_CRED;
+        st = GA_ERR_UNAVAIL;
     } else if (sc == 429) {
         st = GA_ERR_THROTTLED;
     } else if (sc != 200) {
@@ -444,7 +439,7 @@ static ga_status_t new_recovery(json_object *data, char **out)
     size_t n;
 
     if (!ga_resp_is_object(data)
-        || ga_resp_str_value(ga_resp_member(data, "recoveryCode"), RECOVERY_MAX, &s, &n) != 1
+        || ga_resp_str_value(ga_resp_member(data, "recoveryCode"), GA_RECOVERY_MAX, &s, &n) != 1
         || !printable(s, n))
         return GA_OK;
     return (*out = copy_text(s, n)) ? GA_OK : GA_ERR_NOMEM;

@@ -38,6 +38,7 @@ static const char *const reason_names[GA_REASON_MAX] = {
     [GA_REASON_BAD_ANSWER] = "bad answer",
     [GA_REASON_SERVER] = "server error",
     [GA_REASON_APP_CRED] = "app credentials rejected",
+    [GA_REASON_POOL_CRED] = "user pool credentials rejected",
     [GA_REASON_NETWORK] = "network error",
 };
 

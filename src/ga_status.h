@@ -47,6 +47,7 @@ typedef enum {
     GA_REASON_BAD_ANSWER, /* not JSON, not an envelope, wrong types, too big */
     GA_REASON_SERVER,     /* well-formed envelope with statusCode 5xx */
     GA_REASON_APP_CRED,   /* GenAuth rejected the app id / app secret */
+    GA_REASON_POOL_CRED,  /* the Management API rejected userpool_id / userpool_secret */
     GA_REASON_NETWORK,    /* any other transport error */
     GA_REASON_MAX
 } ga_reason_t;

@@ -37,6 +37,42 @@ static int is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
+/* Decode the character at s[*i] of s[0..len) (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF) and move *i past it.
+ * Returns the code point, or -1 (*i untouched) if it is not well-formed. */
+static long utf8_decode(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    size_t left = len - *i;
+    unsigned c = p[0], need, min;
+    unsigned long cp;
+
+    if (c < 0x80) {
+        (*i)++;
+        return (long)c;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1, min = 0x80, cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2, min = 0x800, cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+        return -1;
+    }
+    if (left <= need)
+        return -1;
+    for (unsigned k = 1; k <= need; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return -1;
+        cp = (cp << 6) | (p[k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return -1;
+    *i += need + 1;
+    return (long)cp;
+}
+
 /* The next sanitised character from in[*pos..inlen), or -1 at the end. */
 static int next_clean(const char *in, size_t inlen, size_t *pos)
 {
@@ -99,22 +135,40 @@ size_t ga_sanitize(const char *in, size_t inlen, char *out, size_t outlen)
  * the last three into "...". */
 struct sink {
     char *out;
-    size_t cap; /* characters, the NUL excluded */
+    size_t cap; /* bytes, the NUL excluded */
     size_t n;
     int full;
+    int utf8; /* keep allowed UTF-8 text (ga_sanitize_message_utf8) */
 };
+
+/* Put the len bytes of one character (len 1 for ASCII, 2..4 for a UTF-8
+ * character, never split). When it does not fit, the output ends in "..."
+ * instead, which replaces whole characters only: with ASCII output that is
+ * the last three bytes, as in ga_sanitize. */
+static void sink_put_bytes(struct sink *k, const char *c, size_t len)
+{
+    size_t m;
+
+    if (k->full)
+        return;
+    if (len <= k->cap - k->n) {
+        memcpy(k->out + k->n, c, len);
+        k->n += len;
+        return;
+    }
+    k->full = 1;
+    if (k->cap < 3)
+        return;
+    m = k->n < k->cap - 3 ? k->n : k->cap - 3;
+    while (m > 0 && m < k->n && ((unsigned char)k->out[m] & 0xc0) == 0x80)
+        m--;
+    memcpy(k->out + m, "...", 3);
+    k->n = m + 3;
+}
 
 static void sink_put(struct sink *k, char c)
 {
-    if (k->full)
-        return;
-    if (k->n == k->cap) {
-        if (k->cap >= 3)
-            memcpy(k->out + k->cap - 3, "...", 3);
-        k->full = 1;
-        return;
-    }
-    k->out[k->n++] = c;
+    sink_put_bytes(k, &c, 1);
 }
 
 static int next_tok(const char *in, size_t inlen, size_t *pos)
@@ -132,9 +186,84 @@ static int peek_tok(const char *in, size_t inlen, size_t pos)
     return next_tok(in, inlen, &pos);
 }
 
-static char tok_char(int t)
+/* Decimal digits outside ASCII (Unicode category Nd, generated from
+ * Unicode 14.0): first and last code point of each range. A phone number
+ * written in fullwidth or other digits must not pass the digit masking. */
+static const unsigned long nd_ranges[][2] = {
+    {0x660, 0x669}, {0x6F0, 0x6F9}, {0x7C0, 0x7C9}, {0x966, 0x96F}, {0x9E6, 0x9EF},
+    {0xA66, 0xA6F}, {0xAE6, 0xAEF}, {0xB66, 0xB6F}, {0xBE6, 0xBEF}, {0xC66, 0xC6F},
+    {0xCE6, 0xCEF}, {0xD66, 0xD6F}, {0xDE6, 0xDEF}, {0xE50, 0xE59}, {0xED0, 0xED9},
+    {0xF20, 0xF29}, {0x1040, 0x1049}, {0x1090, 0x1099}, {0x17E0, 0x17E9},
+    {0x1810, 0x1819}, {0x1946, 0x194F}, {0x19D0, 0x19D9}, {0x1A80, 0x1A89},
+    {0x1A90, 0x1A99}, {0x1B50, 0x1B59}, {0x1BB0, 0x1BB9}, {0x1C40, 0x1C49},
+    {0x1C50, 0x1C59}, {0xA620, 0xA629}, {0xA8D0, 0xA8D9}, {0xA900, 0xA909},
+    {0xA9D0, 0xA9D9}, {0xA9F0, 0xA9F9}, {0xAA50, 0xAA59}, {0xABF0, 0xABF9},
+    {0xFF10, 0xFF19}, {0x104A0, 0x104A9}, {0x10D30, 0x10D39}, {0x11066, 0x1106F},
+    {0x110F0, 0x110F9}, {0x11136, 0x1113F}, {0x111D0, 0x111D9}, {0x112F0, 0x112F9},
+    {0x11450, 0x11459}, {0x114D0, 0x114D9}, {0x11650, 0x11659}, {0x116C0, 0x116C9},
+    {0x11730, 0x11739}, {0x118E0, 0x118E9}, {0x11950, 0x11959}, {0x11C50, 0x11C59},
+    {0x11D50, 0x11D59}, {0x11DA0, 0x11DA9}, {0x16A60, 0x16A69}, {0x16AC0, 0x16AC9},
+    {0x16B50, 0x16B59}, {0x1D7CE, 0x1D7FF}, {0x1E140, 0x1E149}, {0x1E2F0, 0x1E2F9},
+    {0x1E950, 0x1E959}, {0x1FBF0, 0x1FBF9},
+};
+
+/* Is the non-ASCII code point cp one that is never shown? C1 controls,
+ * bidirectional controls (they reorder what the terminal shows), line and
+ * paragraph separators, the BOM / zero-width no-break space. */
+static int cp_control(unsigned long cp)
 {
-    return t == TOK_NONASCII ? '?' : (char)t;
+    return cp <= 0x9f || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+/* May the non-ASCII code point cp be shown as it is in a server message?
+ * Not a cp_control one, and no decimal digit (digit runs are masked, and
+ * only ASCII ones are recognised). */
+static int cp_shown(unsigned long cp)
+{
+    if (cp_control(cp))
+        return 0;
+    for (size_t r = 0; r < sizeof nd_ranges / sizeof nd_ranges[0]; r++)
+        if (cp >= nd_ranges[r][0] && cp <= nd_ranges[r][1])
+            return 0;
+    return 1;
+}
+
+/* Is the non-ASCII run s[0..len) well-formed UTF-8 of shown code points? */
+static int run_shown(const char *s, size_t len)
+{
+    size_t i = 0;
+    long cp;
+
+    while (i < len)
+        if ((cp = utf8_decode(s, len, &i)) < 0 || !cp_shown((unsigned long)cp))
+            return 0;
+    return 1;
+}
+
+/* Put the token t, which is in[start..end): an ASCII character as it is;
+ * a non-ASCII run as '?', or in UTF-8 mode, when run_shown, as it is (only
+ * its first character when first_only). */
+static void put_tok(struct sink *k, const char *in, size_t start, size_t end, int t,
+                    int first_only)
+{
+    if (t != TOK_NONASCII) {
+        sink_put(k, (char)t);
+        return;
+    }
+    if (!k->utf8 || !run_shown(in + start, end - start)) {
+        sink_put(k, '?');
+        return;
+    }
+    while (start < end && !k->full) {
+        size_t i = start;
+
+        (void)utf8_decode(in, end, &i);
+        sink_put_bytes(k, in + start, i - start);
+        start = i;
+        if (first_only)
+            break;
+    }
 }
 
 static int tok_digit(int t)
@@ -235,9 +364,10 @@ static void put_run(struct sink *k, const char *in, size_t pos, size_t end,
     size_t tail = ndigits >= MSG_MASK_MIN ? MSG_SHOW_TAIL : ndigits;
 
     while (pos < end && !k->full) {
+        size_t start = pos;
         int t = next_tok(in, end, &pos);
         if (!tok_digit(t)) {
-            sink_put(k, tok_char(t));
+            put_tok(k, in, start, pos, t, 0);
             continue;
         }
         sink_put(k, (i < head || i + tail >= ndigits) ? (char)t : '*');
@@ -245,9 +375,13 @@ static void put_run(struct sink *k, const char *in, size_t pos, size_t end,
     }
 }
 
-size_t ga_sanitize_message(const char *in, size_t inlen, char *out, size_t outlen)
+/* ga_sanitize_message (utf8 0) and ga_sanitize_message_utf8 (utf8 1): the
+ * same tokens and masking decisions, only the output of non-ASCII runs
+ * differs. */
+static size_t sanitize_message(const char *in, size_t inlen, char *out, size_t outlen,
+                               int utf8)
 {
-    struct sink k = {out, 0, 0, 0};
+    struct sink k = {out, 0, 0, 0, utf8};
     size_t pos = 0;
     int prev_local = 0;
 
@@ -265,7 +399,7 @@ size_t ga_sanitize_message(const char *in, size_t inlen, char *out, size_t outle
         if (t == TOK_END)
             break;
         if (tok_local(t) && !prev_local && email_at(in, inlen, start, &end)) {
-            sink_put(&k, tok_char(t));
+            put_tok(&k, in, start, pos, t, 1);
             sink_put(&k, '*');
             sink_put(&k, '*');
             sink_put(&k, '*');
@@ -280,8 +414,45 @@ size_t ga_sanitize_message(const char *in, size_t inlen, char *out, size_t outle
             prev_local = 1;
             continue;
         }
-        sink_put(&k, tok_char(t));
+        put_tok(&k, in, start, pos, t, 0);
         prev_local = tok_local(t);
+    }
+    out[k.n] = '\0';
+    return k.n;
+}
+
+size_t ga_sanitize_message(const char *in, size_t inlen, char *out, size_t outlen)
+{
+    return sanitize_message(in, inlen, out, outlen, 0);
+}
+
+size_t ga_sanitize_message_utf8(const char *in, size_t inlen, char *out, size_t outlen)
+{
+    return sanitize_message(in, inlen, out, outlen, 1);
+}
+
+size_t ga_utf8_cut(const char *in, char *out, size_t outlen)
+{
+    struct sink k = {out, 0, 0, 0, 1};
+    size_t len;
+    size_t i = 0;
+
+    if (!out || outlen == 0)
+        return 0;
+    k.cap = outlen - 1;
+    len = in ? strnlen(in, k.cap + 5) : 0; /* enough to see it does not fit */
+    while (i < len && !k.full) {
+        size_t j = i;
+
+        if (utf8_decode(in, len, &j) < 0) {
+            /* not well-formed (or a character cut by strnlen): the input
+             * is longer than the output anyway, or broken */
+            sink_put(&k, '?');
+            j = i + 1;
+        } else {
+            sink_put_bytes(&k, in + i, j - i);
+        }
+        i = j;
     }
     out[k.n] = '\0';
     return k.n;
@@ -448,38 +619,25 @@ int ga_is_ip_literal(const char *s)
     return 0;
 }
 
-int ga_utf8_valid(const char *s, size_t len)
+int ga_utf8_displayable(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
 
     while (i < len) {
-        unsigned c = p[i], need, min;
-        unsigned long cp;
+        long cp = utf8_decode(s, len, &i);
 
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf) {
-            need = 1, min = 0x80, cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2, min = 0x800, cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3, min = 0x10000, cp = c & 0x07;
-        } else {
+        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp_control((unsigned long)cp)))
             return 0;
-        }
-        if (len - i <= need)
-            return 0;
-        for (unsigned k = 1; k <= need; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        i += need + 1;
     }
+    return 1;
+}
+
+int ga_utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len)
+        if (utf8_decode(s, len, &i) < 0)
+            return 0;
     return 1;
 }

@@ -40,6 +40,37 @@ size_t ga_sanitize(const char *in, size_t inlen, char *out, size_t outlen);
  * Returns the number of characters written, excluding the NUL. */
 size_t ga_sanitize_message(const char *in, size_t inlen, char *out, size_t outlen);
 
+/* Like ga_sanitize_message, for showing a server message to a user whose
+ * language is not English (lang zh-CN): the same tokens and the same
+ * masking of digit runs and email addresses (decided on the same input,
+ * so exactly the same characters are masked), but a run of bytes >= 0x80
+ * is copied as it is when it is well-formed UTF-8 (ga_utf8_valid) and none
+ * of its code points is
+ * - a C1 control (U+0080..U+009F),
+ * - a bidirectional control (U+061C, U+200E, U+200F, U+202A..U+202E,
+ *   U+2066..U+2069),
+ * - a line or paragraph separator (U+2028, U+2029),
+ * - the BOM / zero-width no-break space (U+FEFF),
+ * - a decimal digit outside ASCII (Unicode category Nd, e.g. fullwidth
+ *   U+FF10..U+FF19), which the digit masking would not see;
+ * otherwise the whole run becomes one '?' as in ga_sanitize_message. An
+ * email local part that starts with such a run shows only its first
+ * character. The output (outlen bytes incl. the NUL) is always well-formed
+ * UTF-8 of printable ASCII and the allowed code points: when the input
+ * does not fit, whole characters are dropped to end it in "..." (never a
+ * split character; fewer than outlen-1 bytes may then be used). Log lines
+ * stay with ga_sanitize_message (ASCII). Returns the number of bytes
+ * written, excluding the NUL. */
+size_t ga_sanitize_message_utf8(const char *in, size_t inlen, char *out, size_t outlen);
+
+/* Copy the NUL-terminated UTF-8 text in (e.g. a ga_sanitize_message_utf8
+ * result) into out (outlen bytes incl. the NUL), cut when it does not fit:
+ * whole characters are dropped to end it in "..." (never a split
+ * character). Bytes that are not well-formed UTF-8 become '?'. Reads at
+ * most outlen + 4 bytes of in. NULL in is "". Returns the number of bytes
+ * written, excluding the NUL. */
+size_t ga_utf8_cut(const char *in, char *out, size_t outlen);
+
 /* Mask a phone number for display and logs: country code kept, national
  * number shows its first 3 and last 4 digits, the rest as '*'
  * ("+86", "18812345678" -> "+86 188****5678"); numbers of 7 or fewer digits
@@ -58,6 +89,12 @@ int ga_mask_email(const char *email, char *out, size_t outlen);
  * no surrogates, nothing above U+10FFFF). JSON text must be UTF-8 (RFC
  * 8259), so only such a password may go into a request body. */
 int ga_utf8_valid(const char *s, size_t len);
+
+/* Non-zero if s[0..len) is well-formed UTF-8 that a terminal may show as it
+ * is: no control characters (C0, DEL, C1), no bidirectional controls
+ * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069), no line or
+ * paragraph separators (U+2028, U+2029), no BOM (U+FEFF), no NUL. */
+int ga_utf8_displayable(const char *s, size_t len);
 
 /* Strict decimal parse of s into *out: optional leading '-', digits only,
  * no spaces, no trailing garbage, within [min, max]. Returns 0 on success,

@@ -17,8 +17,6 @@
 #include "ga_validate.h"
 #include "ga_verify_int.h"
 
-#define GA_RECOVERY_MIN 8   /* bytes of a recovery code */
-#define GA_RECOVERY_MAX 64
 #define GA_VERIFY_CHOICES 3 /* OTP, SMS, EMAIL */
 
 /* A factor the user can pick, with its masked target ("" for OTP). */

@@ -34,6 +34,8 @@ ga_status_t ga_verify_api_fail(ga_verify_ctx_t *v, const char *call, ga_status_t
 {
     const ga_flow_env_t *env = v->env;
 
+    if (err->call) /* a call behind the one asked for failed */
+        call = err->call;
     if (rc == GA_ERR_UNAVAIL) {
         ga_flow_log_unavail(env, call, err);
     } else if (rc == GA_ERR_THROTTLED || rc == GA_ERR_REJECTED) {

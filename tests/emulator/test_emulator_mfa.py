@@ -231,11 +231,13 @@ class OtpFactorTest(Base):
 
     def test_digits_and_period(self):
         EMU.settings(otp_digits=8, otp_period=60)
+        # align first: moving the clock up to 61 s after the request would
+        # outlive the 60 s enrollmentToken (a flaky failure, apiCode 2300)
+        self.align_clock(60)
         tok = self.token("alice")
         env = self.env("POST", SEND, {"factorType": "OTP", "profile": {}}, token=tok)["data"]
         uri = env["otpData"]["qrCodeUri"]
         self.assertIn("&period=60&digits=8&", uri)
-        self.align_clock(60)
         code = EMU.totp_from_uri(uri)
         self.assertRegex(code, r"^[0-9]{8}$")
         self.assertAnswer(self.enroll_with(tok, env["enrollmentToken"], code[:6]), 400, 2001)

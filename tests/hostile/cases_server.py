@@ -121,6 +121,24 @@ def no_forged_line(r):
         "a server message started a new log line"
 
 
+# "call\u202eadmin 18812345678 bob@x.io app not enabled \u2066x" and more
+ZH_HOSTILE_MESSAGE = ("\u8bf7\u8054\u7cfb\u202e\u7ba1\u7406\u5458 18812345678 bob@x.io "
+                      "\u5e94\u7528\u672a\u5f00\u542f \u2066\ufeff\u2028\u0085x")
+# what the zh-CN user reads: the clean Chinese run kept, the others '?'
+ZH_SHOWN = ("GenAuth \u672a\u53d1\u9001\u9a8c\u8bc1\u7801\uff1a? 188******78 b***@x.io "
+            "\u5e94\u7528\u672a\u5f00\u542f ?x")
+FORBIDDEN_SHOWN = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068" \
+                  "\u2069\u2028\u2029\ufeff" + "".join(chr(c) for c in range(0x80, 0xa0))
+
+
+def zh_message_clean(r):
+    shown = [line.decode("utf-8") for line in r.shown()]
+    assert ZH_SHOWN in shown, "not shown as %r: %r" % (ZH_SHOWN, shown)
+    for line in shown:
+        bad = [c for c in line if c in FORBIDDEN_SHOWN]
+        assert not bad, "forbidden code points shown: %r in %r" % (bad, line)
+
+
 GOOD_LIST = b'{"statusCode":200,"message":"ok","data":[]}'
 SMS_FACTOR = {"factorId": "f1", "factorType": "SMS",
               "profile": {"phoneNumber": "13900001111", "phoneCountryCode": "+86"}}
@@ -246,6 +264,15 @@ CASES = [
          faults=[{"path": SEND, "kind": "error", "statusCode": 400,
                   "message": "\x1b]0;owned\x07\n<1> forged\n" + "y" * 5000}],
          answers=OK, expect=PAM_AUTH_ERR, check=lambda r: [no_forged_line(r), sends(1)(r)]),
+    case(id="server-send-zh-bidi-message", cat="server",
+         what="send-enroll-factor-request: a zh-CN refusal with bidi controls, BOM, line "
+              "separator, C1, a phone and an email",
+         conf={"lang": "zh-CN"},
+         faults=[{"path": SEND, "kind": "error", "statusCode": 400,
+                  "message": ZH_HOSTILE_MESSAGE}],
+         answers=OK, expect=PAM_AUTH_ERR,
+         log='message "? 188******78 b***@x.io ? ?x"',
+         check=lambda r: [zh_message_clean(r), sends(1)(r)]),
 
     # ---- enroll-factor: success only from a clean 200 ----
     on_bind("server-bind-status-string", 'statusCode "200" (it did bind)', "bad answer",

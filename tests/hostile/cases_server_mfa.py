@@ -80,11 +80,10 @@ def mgmt_row(cid, what, path, expect, log, calls, user="erin", answers=None, con
 
 def on_token(cid, what, expect=UNAVAIL, reason="bad answer", calls=None, **fault):
     """A fault on get-management-token: the fail mode, and the admin line
-    names that call (B14: it names get-mfa-trigger-data)."""
+    names that call (B14, fixed: it named get-mfa-trigger-data)."""
     row = mgmt_row(cid, "get-management-token: " + what, MGMT_TOKEN, expect,
                    at("get-management-token", reason) if expect == UNAVAIL else (),
                    calls or [SIGNIN, LIST, MGMT_TOKEN], **fault)
-    row["bug"] = "B14" if expect == UNAVAIL else None
     return row
 
 
@@ -314,10 +313,10 @@ CASES = [
     on_token("server-mgmt-token-expires-float", "expires_in 7200.5", **ok_fault(
         data={"access_token": "emu-mt-hostile-0001", "expires_in": 7200.5})),
     on_token("server-mgmt-token-401", "statusCode 401: the user pool credentials refused",
-             reason="app credentials rejected", kind="error", statusCode=401,
+             reason="user pool credentials rejected", kind="error", statusCode=401,
              message="invalid accessKeyId or accessKeySecret"),
     on_token("server-mgmt-token-403", "statusCode 403: the user pool credentials refused",
-             reason="app credentials rejected", kind="error", statusCode=403,
+             reason="user pool credentials rejected", kind="error", statusCode=403,
              message="forbidden"),
     on_token("server-mgmt-token-http500", "HTTP 500", reason="http error", kind="http500"),
     on_token("server-mgmt-token-status503", "statusCode 503", reason="server error",
@@ -427,7 +426,7 @@ CASES = [
                log="the Management API does not know the user as userIdType username",
                kind="error", statusCode=400, apiCode=2004, message="User does not exist"),
     on_trigger("server-trigger-401-twice", "statusCode 401 twice: a new token once, then the "
-               "fail mode", reason="app credentials rejected",
+               "fail mode", reason="user pool credentials rejected",
                calls=[SIGNIN, LIST, MGMT_TOKEN, TRIGGER, MGMT_TOKEN, TRIGGER],
                kind="error", statusCode=401, message="invalid or expired management token"),
     on_trigger("server-trigger-400", "statusCode 400 without apiCode", expect=(UNAVAIL,
@@ -534,7 +533,7 @@ CASES = [
     on_recovery("server-recovery-new-100", "data.recoveryCode of 100 printable characters: "
                 "shown within 80 columns", PAM_SUCCESS, "verified with an OTP recovery code",
                 answers=RECOVER_IN[:3] + [""], check=lines_within(80), kind="error", code=200,
-                message="ok", data={"recoveryCode": "Rc0-" * 25}, bug="B13"),
+                message="ok", data={"recoveryCode": "Rc0-" * 25}),
     on_recovery("server-recovery-statuscode", "HTTP 200 with statusCode 200 and no code",
                 UNAVAIL, at("mfa/totp/recovery", "bad answer"), kind="error", code=200,
                 message="ok", remove=["code"], statusCode=200),
@@ -608,10 +607,10 @@ CASES = [
                  expect=PAM_AUTH_ERR, answers=("alice-pw", "1", "@empty"),
                  log="OTP enrollment started"),
          conf=dict(OTP_CONF, lang="zh-CN")),
-    raw_otp("server-raw-otp-label-129", "a label of 129 bytes (over GA_OTP_LABEL_MAX)",
-            {"qrCodeUri": uri(label="raw-pool:" + "a" * 120)}),
-    raw_otp("server-raw-otp-label-128", "a label of 128 bytes: shown cut, within 80 columns",
-            {"qrCodeUri": uri(label="raw-pool:" + "a" * 119),
+    raw_otp("server-raw-otp-account-129", "an account of 129 bytes (over GA_OTP_LABEL_MAX - 1)",
+            {"qrCodeUri": uri(label="raw-pool:" + "a" * 129)}),
+    raw_otp("server-raw-otp-account-128", "an account of 128 bytes: shown cut, within 80 "
+            "columns", {"qrCodeUri": uri(label="raw-pool:" + "a" * 128),
              "recoveryCode": "raw0-reco-very-0001"},
             expect=PAM_AUTH_ERR, answers=("alice-pw", "1", "@empty"),
             log="OTP enrollment started"),

@@ -81,22 +81,8 @@ FIELDS = {
 # bug="Bn" and fail until the module is fixed (the expectation is not
 # weakened); test_hostile.py lists each open bug with its failing rows, and
 # rows whose bug is gone (remove the mark). B1-B12 were fixed (issue 3 and
-# the issue 4 merge); the numbers stay stable: new bugs start at B13.
-BUGS = {
-    "B13": "a new recovery code GenAuth returns after a recovery (V2 totp/recovery "
-           "data.recoveryCode) of 65..128 printable characters is shown on one line wider "
-           "than 80 columns: ga_response_mfa.c new_recovery accepts up to RECOVERY_MAX = 128 "
-           "bytes (the recovery-code rule is 8..64) and ga_verify.c show_new_recovery prints "
-           "it unwrapped ('  %s')",
-    "B14": "a failed get-management-token (user pool credentials refused, 5xx, bad answer) "
-           "is logged as 'GenAuth unavailable (app credentials rejected | ...) at "
-           "get-mfa-trigger-data': the line names the wrong call, and for 400/401/403 the "
-           "wrong credentials (app_id/app_secret instead of userpool_id/userpool_secret): "
-           "ga_api_mfa.c op_mfa_trigger returns mgmt_token()'s error unlabelled and "
-           "ga_verify_mfa.c ga_verify_fetch_trigger logs every failure as "
-           "get-mfa-trigger-data; ga_response_mfa.c ga_parse_mgmt_token sets "
-           "GA_REASON_APP_CRED",
-}
+# the issue 4 merge), B13-B14 in issue 4; new bugs start at B15.
+BUGS = {}
 
 CATEGORIES = ("items", "env", "conv", "server", "config", "secrets")
 

@@ -949,7 +949,9 @@ class Faults(VerifyCase):
                     self.assertIgnored(res)
                 self.assertCalls(MGMT_TOKEN, 1)
                 self.assertNoneOf(TRIGGER, SEND_SMS, V2_SMS)
-                self.assertIn("app credentials rejected", res.syslog)
+                # regression (hostile B14): the call and the credentials named
+                self.assertIn("GenAuth unavailable (user pool credentials rejected) at "
+                              "get-management-token", res.syslog)
                 self.assertNotIn("not-the-pool-secret", res.syslog)
                 self.assertNotIn("not-the-pool-secret", res.stdout)
 

@@ -60,6 +60,14 @@ static void record(char kind, int echo, const char *text)
     u.n_ev++;
 }
 
+/* Forget the recorded conversation (and free it). */
+static void clear_events(void)
+{
+    for (int i = 0; i < u.n_ev; i++)
+        free(u.ev[i].text);
+    memset(&u, 0, sizeof u);
+}
+
 static ga_status_t ui_prompt(void *ctx, int echo_on, const char *text, char **answer)
 {
     (void)ctx;
@@ -166,6 +174,7 @@ static struct {
     ga_status_t send_otp[8], enroll[8];
     int n_send_otp, n_enroll, n_send;
     const char *uri, *recovery;
+    const char *refusal; /* raw server message of a refusal, NULL: a fixed one */
     ga_factor_t last_type;
     char last_code[16], last_token[16];
 } a;
@@ -203,8 +212,13 @@ static ga_status_t api_send_otp(void *ctx, const char *tok, char **et, ga_otp_da
     (void)ctx;
     ck_assert_str_eq(tok, "at-1");
     memset(err, 0, sizeof *err);
-    if (rc == GA_ERR_REJECTED)
+    if (rc == GA_ERR_REJECTED && !a.refusal)
         snprintf(err->message, sizeof err->message, "OTP is not enabled");
+    if (rc == GA_ERR_REJECTED && a.refusal) { /* as ga_response fills it */
+        ga_sanitize_message(a.refusal, strlen(a.refusal), err->message, sizeof err->message);
+        ga_sanitize_message_utf8(a.refusal, strlen(a.refusal), err->message_utf8,
+                                 sizeof err->message_utf8);
+    }
     if (rc == GA_ERR_UNAVAIL)
         err->reason = GA_REASON_SERVER;
     if (rc != GA_OK)
@@ -297,8 +311,7 @@ static void remove_dir(const char *dir)
 
 static void teardown(void)
 {
-    for (int i = 0; i < u.n_ev; i++)
-        free(u.ev[i].text);
+    clear_events();
     (void)rename(moved_dir, state_dir); /* grace_not_recorded_is_refused */
     remove_dir(state_dir);
 }
@@ -604,7 +617,7 @@ START_TEST(otp_sends_are_not_in_the_hourly_log)
 {
     /* six OTP enrollments, each with a QR code: max_sends_per_hour is 5 */
     for (int i = 0; i < 6; i++) {
-        memset(&u, 0, sizeof u);
+        clear_events();
         memset(&a.enroll, 0, sizeof a.enroll);
         a.n_enroll = 0;
         a.n_send_otp = 0;
@@ -628,7 +641,7 @@ START_TEST(bad_otpauth_uri_is_unavailable_and_shows_nothing)
     };
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        memset(&u, 0, sizeof u);
+        clear_events();
         logbuf[0] = '\0';
         a.n_send_otp = 0;
         a.uri = bad[i];
@@ -650,7 +663,7 @@ START_TEST(bad_recovery_code_is_unavailable)
     static const char *bad[] = {"e7ad aaa4", "e7ad\naaa4", "e7ad\x1b[2J", "\xe4\xb8\xad"};
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        memset(&u, 0, sizeof u);
+        clear_events();
         a.recovery = bad[i];
         answers(2, "2", "123456");
         ck_assert_int_eq(run_once(), GA_ERR_UNAVAIL);
@@ -675,6 +688,53 @@ START_TEST(send_failures)
     ck_assert_int_eq(run_once(), GA_ERR_THROTTLED);
     ck_assert(errored("GenAuth is busy. Try again in a minute."));
     ck_assert_int_eq(a.n_enroll, 0);
+}
+END_TEST
+
+/* A Chinese server message: shown in Chinese (digits masked) in zh-CN,
+ * as ASCII in en-US, always logged as ASCII. */
+START_TEST(server_message_in_the_users_language)
+{
+    a.refusal = "\xe5\xba\x94\xe7\x94\xa8\xe6\x9c\xaa\xe5\xbc\x80\xe5\x90\xaf"
+                " 18812345678\xe2\x80\xae!"; /* "app has not enabled", a phone, RLO */
+    a.send_otp[0] = GA_ERR_REJECTED;
+    cfg.lang = (char *)"zh-CN";
+    answers(1, "2");
+    ck_assert_int_eq(run_once(), GA_ERR_REJECTED);
+    ck_assert(errored("GenAuth 未能开始设置身份验证器应用：应用未开启 188******78?!"));
+    ck_assert_ptr_nonnull(strstr(logbuf, "message \"? 188******78?!\""));
+    ck_assert_ptr_null(strstr(logbuf, "\xe5\xba\x94"));
+
+    clear_events();
+    a.send_otp[1] = GA_ERR_REJECTED;
+    cfg.lang = (char *)"en-US";
+    answers(1, "2");
+    ck_assert_int_eq(run_once(), GA_ERR_REJECTED);
+    ck_assert(errored("GenAuth did not start the authenticator app setup: ? 188******78?!"));
+}
+END_TEST
+
+/* A long Chinese message is cut to 48 bytes on a character boundary. */
+START_TEST(long_server_message_cut_on_a_character)
+{
+    static char msg[200];
+    char *e, *m;
+
+    for (int i = 0; i < 30; i++)
+        strcat(msg, "\xe4\xb8\xad");
+    a.refusal = msg;
+    a.send_otp[0] = GA_ERR_REJECTED;
+    cfg.lang = (char *)"zh-CN";
+    answers(1, "2");
+    ck_assert_int_eq(run_once(), GA_ERR_REJECTED);
+    e = joined('e', 0);
+    m = strstr(e, "：");
+    ck_assert_ptr_nonnull(m);
+    m += strlen("：");
+    ck_assert_uint_eq(strcspn(m, "\n"), 15 * 3 + 3);
+    ck_assert(ga_utf8_valid(e, strlen(e)));
+    ck_assert_int_eq(strncmp(m + 45, "...", 3), 0);
+    free(e);
 }
 END_TEST
 
@@ -717,6 +777,65 @@ START_TEST(long_labels_are_cut_and_ascii)
             ck_assert_uint_le(n, 80);
             line += n + (line[n] == '\n');
         }
+    }
+}
+END_TEST
+
+/* The longest labels ga_otpauth_parse accepts: a 128-byte issuer and a
+ * 128-byte account (label of 257 bytes). Shown cut to 60 bytes with "...":
+ * "Issuer: " + 60 = 68 columns in en-US; in zh-CN cut between characters,
+ * a CJK character counted as 2 columns, still within 80. */
+START_TEST(longest_labels_fit_80_columns)
+{
+    static char uri[2000];
+    char iss[400] = "", acct[200], *text, *line;
+
+    memset(acct, 'b', 128);
+    acct[128] = '\0';
+    for (int i = 0; i < 42; i++)
+        strcat(iss, "%E4%B8%AD");
+    strcat(iss, "ab"); /* 126 + 2 = 128 bytes */
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:%s?secret=%s&issuer=%s", iss, acct, SECRET,
+             iss);
+    a.uri = uri;
+    cfg.qr = GA_QR_OFF;
+    for (int lang = 0; lang < 2; lang++) {
+        clear_events();
+        a.n_send_otp = a.n_enroll = 0;
+        cfg.lang = (char *)(lang ? "zh-CN" : "en-US");
+        answers(2, "2", "123456");
+        ck_assert_int_eq(run_once(), GA_OK);
+        text = joined('i', 0);
+        ck_assert(ga_utf8_valid(text, strlen(text)));
+        if (!lang) {
+            char want[100] = "Issuer: ";
+            memset(want + 8, '?', 57); /* 19 characters of 3 bytes, 57 of the 126 */
+            strcpy(want + 65, "...\n");
+            ck_assert_msg(strstr(text, want), "%s", text);
+            memset(want + 9, 'b', 57);
+            memcpy(want, "Account: ", 9);
+            strcpy(want + 66, "...\n");
+            ck_assert_msg(strstr(text, want), "%s", text);
+        } else {
+            ck_assert(shown("账号：bbbbbbbbbb"));
+            /* 19 whole characters (57 bytes) and "..." */
+            ck_assert_ptr_nonnull(strstr(text, "：中中中中中中中中中中中中中中中中中中中...\n"));
+        }
+        for (line = text; *line;) {
+            size_t n = strcspn(line, "\n"), cols = 0;
+            for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)line[i];
+                if (c < 0x80)
+                    cols++;
+                else if (c >= 0xe0 && c < 0xf0)
+                    cols += 2; /* the CJK in these texts: 3 bytes, 2 columns */
+                else if (c >= 0xc0)
+                    cols++;
+            }
+            ck_assert_msg(cols <= 80, "%zu columns: %.*s", cols, (int)n, line);
+            line += n + (line[n] == '\n');
+        }
+        free(text);
     }
 }
 END_TEST
@@ -802,7 +921,7 @@ START_TEST(noninteractive_on_the_first_prompt)
     a.n_offer = 1;
     cfg.factors[1] = GA_FACTOR_EMAIL;
     logbuf[0] = '\0';
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, NULL);
     ck_assert_int_eq(run_once(), GA_ERR_NONINTERACTIVE);
     ck_assert_ptr_nonnull(strstr(prompt_no(0)->text, "Mobile phone number"));
@@ -840,12 +959,12 @@ START_TEST(grace_later_with_a_count)
     ck_assert_ptr_nonnull(strstr(logbuf, "enrollment postponed by the user (later): 1 "
                                          "postponement(s) left"));
     ck_assert_int_eq(a.n_send_otp + a.n_send, 0);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "later");
     ck_assert_int_eq(run_once(), GA_POSTPONED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(1 left)"));
     /* used up: no `later` in the menu, and `later` is an invalid answer */
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(3, "later", "2", "123456");
     ck_assert_int_eq(run_once(), GA_OK);
     ck_assert_ptr_null(strstr(menu_text(), "later"));
@@ -866,13 +985,13 @@ START_TEST(grace_later_with_a_date)
     ck_assert_ptr_nonnull(strstr(logbuf, "until 2023-11-20"));
     /* both limits */
     cfg.enroll_grace = 3;
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "later");
     ck_assert_int_eq(run_once(), GA_POSTPONED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left, until 2023-11-20)."));
     /* after the date */
     fake_time = 1700524800;
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "");
     ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
     ck_assert_ptr_null(strstr(menu_text(), "later"));
@@ -898,10 +1017,10 @@ START_TEST(grace_reset_after_enrollment)
     cfg.enroll_grace = 2;
     answers(1, "later");
     ck_assert_int_eq(run_once(), GA_POSTPONED);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(2, "2", "123456");
     ck_assert_int_eq(run_once(), GA_OK);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "");
     ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left)"));
@@ -937,7 +1056,7 @@ START_TEST(noninteractive_with_grace_is_not_postponed)
     cfg.enroll_grace = 2;
     answers(1, NULL);
     ck_assert_int_eq(run_once(), GA_ERR_NONINTERACTIVE);
-    memset(&u, 0, sizeof u);
+    clear_events();
     answers(1, "");
     ck_assert_int_eq(run_once(), GA_ERR_CANCELLED);
     ck_assert_ptr_nonnull(strstr(menu_text(), "(2 left)")); /* nothing used */
@@ -970,8 +1089,11 @@ int main(void)
     tcase_add_test(tc, bad_otpauth_uri_is_unavailable_and_shows_nothing);
     tcase_add_test(tc, bad_recovery_code_is_unavailable);
     tcase_add_test(tc, send_failures);
+    tcase_add_test(tc, server_message_in_the_users_language);
+    tcase_add_test(tc, long_server_message_cut_on_a_character);
     tcase_add_test(tc, client_without_otp_call_fails_closed);
     tcase_add_test(tc, long_labels_are_cut_and_ascii);
+    tcase_add_test(tc, longest_labels_fit_80_columns);
     tcase_add_test(tc, zh_cn_keeps_utf8_labels_cut_at_a_character);
     tcase_add_test(tc, conversation_error_at_the_code_prompt_keeps_it_pending);
     tcase_add_test(tc, request_then_bind_steps);

@@ -153,6 +153,7 @@ static void check_case(const rcase_t *c)
 #define NONE GA_REASON_NONE
 #define SRV GA_REASON_SERVER
 #define HTTP GA_REASON_HTTP
+#define PCRED GA_REASON_POOL_CRED
 #define CRED GA_REASON_APP_CRED
 #define URI "otpauth://totp/pool:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=pool"
 #define OTPB(data) "{\"statusCode\":200,\"message\":\"ok\",\"data\":" data "}"
@@ -268,10 +269,10 @@ static const rcase_t cases[] = {
     {"mgmt ok", P_MGMT,
      "{\"statusCode\":200,\"data\":{\"access_token\":\"mgmt.tok\",\"expires_in\":7200}}", 200,
      GA_OK, NONE, 200, 0, ""},
-    {"mgmt 400", P_MGMT, "{\"statusCode\":400,\"message\":\"bad id\"}", 200, UNAV, CRED, 400, 0,
+    {"mgmt 400", P_MGMT, "{\"statusCode\":400,\"message\":\"bad id\"}", 200, UNAV, PCRED, 400, 0,
      "bad id"},
-    {"mgmt 401", P_MGMT, "{\"statusCode\":401,\"apiCode\":2020}", 401, UNAV, CRED, 401, 2020, ""},
-    {"mgmt 403", P_MGMT, "{\"statusCode\":403}", 200, UNAV, CRED, 403, 0, ""},
+    {"mgmt 401", P_MGMT, "{\"statusCode\":401,\"apiCode\":2020}", 401, UNAV, PCRED, 401, 2020, ""},
+    {"mgmt 403", P_MGMT, "{\"statusCode\":403}", 200, UNAV, PCRED, 403, 0, ""},
     /* regression: throttling is a refusal, never the fail mode */
     {"mgmt 429", P_MGMT, "{\"statusCode\":429}", 429, GA_ERR_THROTTLED, NONE, 429, 0, ""},
     {"mgmt 429 in HTTP 200", P_MGMT, "{\"statusCode\":429}", 200, GA_ERR_THROTTLED, NONE, 429, 0,
@@ -328,14 +329,14 @@ static const rcase_t cases[] = {
      BAD, 200, 0, ""},
     {"trigger totpMfaEnabled 1", P_TRIG, TRIGB(",\"totpMfaEnabled\":1"), 200, UNAV, BAD, 200, 0,
      ""},
-    {"trigger 401", P_TRIG, "{\"statusCode\":401,\"message\":\"token expired\"}", 401, UNAV, CRED,
+    {"trigger 401", P_TRIG, "{\"statusCode\":401,\"message\":\"token expired\"}", 401, UNAV, PCRED,
      401, 0, "token expired"},
-    {"trigger 403", P_TRIG, "{\"statusCode\":403}", 200, UNAV, CRED, 403, 0, ""},
+    {"trigger 403", P_TRIG, "{\"statusCode\":403}", 200, UNAV, PCRED, 403, 0, ""},
     {"trigger 404", P_TRIG, "{\"statusCode\":404,\"apiCode\":2004}", 200, GA_ERR_REJECTED, NONE,
      404, 2004, ""},
     {"trigger 2004 under 400", P_TRIG, "{\"statusCode\":400,\"apiCode\":2004}", 200,
      GA_ERR_REJECTED, NONE, 400, 2004, ""},
-    {"trigger 400", P_TRIG, "{\"statusCode\":400}", 200, UNAV, CRED, 400, 0, ""},
+    {"trigger 400", P_TRIG, "{\"statusCode\":400}", 200, UNAV, PCRED, 400, 0, ""},
     {"trigger 409", P_TRIG, "{\"statusCode\":409}", 200, UNAV, SRV, 409, 0, ""},
     {"trigger 429", P_TRIG, "{\"statusCode\":429}", 429, GA_ERR_THROTTLED, NONE, 429, 0, ""},
     {"trigger 502", P_TRIG, "{\"statusCode\":502}", 502, UNAV, SRV, 502, 0, ""},
@@ -558,7 +559,8 @@ START_TEST(test_huge_strings)
         {P_OTP, "{\"statusCode\":200,\"data\":{\"enrollmentToken\":\"e\",\"otpData\":"
                 "{\"qrCodeUri\":\"", "\"}}}", 2048, 2049},
         {P_OTP, "{\"statusCode\":200,\"data\":{\"enrollmentToken\":\"e\",\"otpData\":"
-                "{\"qrCodeUri\":\"u\",\"recoveryCode\":\"", "\"}}}", 128, 129},
+                "{\"qrCodeUri\":\"u\",\"recoveryCode\":\"", "\"}}}", GA_RECOVERY_MAX,
+         GA_RECOVERY_MAX + 1},
         {P_MGMT, "{\"statusCode\":200,\"data\":{\"access_token\":\"", "\"}}", GA_TOKEN_MAX,
          GA_TOKEN_MAX + 1},
         {P_TRIG, "{\"statusCode\":200,\"data\":{\"mfaToken\":\"", "\"}}", GA_TOKEN_MAX,

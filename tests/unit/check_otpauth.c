@@ -220,6 +220,8 @@ START_TEST(test_bad_labels)
         "%E2%81%A6",    /* LEFT-TO-RIGHT ISOLATE */
         "%E2%80%8F",    /* RIGHT-TO-LEFT MARK */
         "%E2%80%A8",    /* LINE SEPARATOR */
+        "%D8%9C",       /* ARABIC LETTER MARK (regression: was accepted) */
+        "%EF%BB%BF",    /* BOM / ZERO WIDTH NO-BREAK SPACE (regression: was accepted) */
         "%FF", "%C0%AF", "%E4%B8", "%ED%A0%80", "%F4%90%80%80",
     };
 
@@ -262,6 +264,73 @@ START_TEST(test_label_length)
     for (int i = 0; i < 43; i++)
         strcat(uri, "%E4%B8%AD");
     strcat(uri, "?secret=" B32);
+    refused(uri);
+}
+END_TEST
+
+/* The 128-byte limit is per part (ga_otpauth.h): "issuer:account" may have
+ * 128 + 1 + 128 bytes; 129 in either part is refused. */
+START_TEST(test_label_parts_length)
+{
+    char uri[1600], iss[300], acc[300];
+
+    memset(iss, 'i', 129);
+    memset(acc, 'a', 129);
+    /* 128 + ':' + 128 = 257 bytes: accepted, both parts whole */
+    iss[128] = acc[128] = '\0';
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:%s?secret=" B32, iss, acc);
+    accepted(uri);
+    ck_assert_str_eq(parsed.issuer, iss);
+    ck_assert_str_eq(parsed.account, acc);
+    /* the same with the ':' percent-encoded, and with the issuer parameter */
+    snprintf(uri, sizeof uri, "otpauth://totp/%s%%3A%s?secret=" B32 "&issuer=%s", iss, acc,
+             iss);
+    accepted(uri);
+    ck_assert_uint_eq(strlen(parsed.issuer), 128);
+    ck_assert_uint_eq(strlen(parsed.account), 128);
+    /* 129 in the issuer part, or in the account part: refused */
+    iss[128] = 'i';
+    iss[129] = '\0';
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:%s?secret=" B32, iss, acc);
+    refused(uri);
+    /* ... even when a short issuer parameter would replace it */
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:alice?secret=" B32 "&issuer=x", iss);
+    refused(uri);
+    iss[128] = '\0';
+    acc[128] = 'a';
+    acc[129] = '\0';
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:%s?secret=" B32, iss, acc);
+    refused(uri);
+    snprintf(uri, sizeof uri, "otpauth://totp/x:%s?secret=" B32, acc);
+    refused(uri);
+    /* the issuer parameter: 129 refused (128 accepted above) */
+    snprintf(uri, sizeof uri, "otpauth://totp/x:y?secret=" B32 "&issuer=%s", acc);
+    refused(uri);
+    /* spaces after the ':' count in the label's 257 bytes */
+    acc[127] = '\0';
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:%%20%s?secret=" B32, iss, acc);
+    accepted(uri); /* 128 + 1 + 1 + 127 = 257 */
+    ck_assert_uint_eq(strlen(parsed.account), 127);
+    snprintf(uri, sizeof uri, "otpauth://totp/%s:%%20%%20%s?secret=" B32, iss, acc);
+    refused(uri); /* 258 */
+    /* multi-byte parts: 42 three-byte characters (126 bytes) + 2 = 128 */
+    uri[0] = '\0';
+    strcat(uri, "otpauth://totp/");
+    for (int i = 0; i < 42; i++)
+        strcat(uri, "%E4%B8%AD");
+    strcat(uri, "ab:");
+    for (int i = 0; i < 42; i++)
+        strcat(uri, "%E4%B8%AD");
+    strcat(uri, "cd?secret=" B32);
+    accepted(uri);
+    ck_assert_uint_eq(strlen(parsed.issuer), 128);
+    ck_assert_uint_eq(strlen(parsed.account), 128);
+    /* "cd" replaced by a 4-byte character: the account has 130 bytes */
+    {
+        char *cd = strstr(uri, "cd?");
+        memmove(cd + 12, cd + 2, strlen(cd + 2) + 1);
+        memcpy(cd, "%F0%9F%98%80", 12);
+    }
     refused(uri);
 }
 END_TEST
@@ -352,6 +421,7 @@ int main(void)
     tcase_add_test(bad, test_bad_options);
     tcase_add_test(bad, test_bad_labels);
     tcase_add_test(bad, test_label_length);
+    tcase_add_test(bad, test_label_parts_length);
     tcase_add_test(bad, test_duplicates);
     tcase_add_test(bad, test_uri_length);
     tcase_add_test(bad, test_null);

@@ -10,6 +10,7 @@
 
 #include "ga_http.h"
 #include "ga_response.h"
+#include "ga_text.h"
 
 typedef enum { P_SIGNIN, P_LIST, P_SEND, P_ENROLL, P_COUNT } parser_t;
 
@@ -80,6 +81,12 @@ static void check_case(const rcase_t *c, size_t len)
     ck_assert_int_eq(r.err.status_code, c->status_code);
     ck_assert_int_eq(r.err.api_code, c->api_code);
     ck_assert_str_eq(r.err.message, c->message);
+    /* message_utf8: written, terminated, UTF-8, empty with message */
+    ck_assert_uint_lt(strnlen(r.err.message_utf8, sizeof r.err.message_utf8),
+                      sizeof r.err.message_utf8);
+    ck_assert(ga_utf8_valid(r.err.message_utf8, strlen(r.err.message_utf8)));
+    if (!c->message[0])
+        ck_assert_str_eq(r.err.message_utf8, "");
     ck_assert_int_eq(r.err.retry_after_s, c->retry_out);
     if (c->p == P_SEND && r.st != GA_OK)
         ck_assert_ptr_null(r.token);
@@ -482,6 +489,7 @@ START_TEST(test_garbage_every_parser)
         ck_assert_int_eq(r.err.status_code, 0);
         ck_assert_int_eq(r.err.api_code, 0);
         ck_assert_str_eq(r.err.message, "");
+        ck_assert_str_eq(r.err.message_utf8, "");
         ck_assert_int_eq(r.err.retry_after_s, p == P_SEND || p == P_ENROLL ? 9 : -1);
         ck_assert_ptr_null(r.signin.access_token);
         ck_assert_ptr_null(r.token);
@@ -610,6 +618,72 @@ START_TEST(test_long_message)
     ck_assert_str_eq(r.err.message + GA_MESSAGE_MAX - 4, "...");
     ck_assert_int_eq(r.err.message[0], 'm');
     free(b);
+}
+END_TEST
+
+/* The message for the user in zh-CN (message_utf8) next to the logged one
+ * (message), from the same answer. */
+static const struct {
+    const char *name;
+    const char *body;
+    const char *message;
+    const char *message_utf8;
+} utf8_rows[] = {
+    {"Chinese kept", "{\"statusCode\":400,\"message\":\"\xe5\xba\x94\xe7\x94\xa8\xe6\x9c\xaa"
+                     "\xe5\xbc\x80\xe5\x90\xaf\"}",
+     "?", "\xe5\xba\x94\xe7\x94\xa8\xe6\x9c\xaa\xe5\xbc\x80\xe5\x90\xaf"},
+    {"Chinese, phone and email masked",
+     "{\"statusCode\":400,\"message\":\"\xe6\x89\x8b\xe6\x9c\xba\xe5\x8f\xb7 18812345678 "
+     "\xe6\x88\x96 alice@example.com \xe5\xb7\xb2\xe7\xbb\x91\xe5\xae\x9a\"}",
+     "? 188******78 ? a***@example.com ?",
+     "\xe6\x89\x8b\xe6\x9c\xba\xe5\x8f\xb7 188******78 \xe6\x88\x96 a***@example.com "
+     "\xe5\xb7\xb2\xe7\xbb\x91\xe5\xae\x9a"},
+    {"bidi controls escaped in JSON",
+     "{\"statusCode\":400,\"message\":\"\xe9\x94\x99\\u202e\xe8\xaf\xaf ok\\u2066x\"}",
+     "? ok?x", "? ok?x"},
+    {"BOM and line separator", "{\"statusCode\":400,\"message\":\"\\ufeffa\\u2028b\"}",
+     "?a?b", "?a?b"},
+    {"C1 control", "{\"statusCode\":400,\"message\":\"a\\u009b31m\"}", "a?31m", "a?31m"},
+    {"fullwidth digits", "{\"statusCode\":400,\"message\":\"\\uff11\\uff18\\uff18 x\"}",
+     "? x", "? x"},
+    {"no message", "{\"statusCode\":400}", "", ""},
+};
+
+START_TEST(test_message_utf8_rows)
+{
+    result_t r;
+    const char *b = utf8_rows[_i].body;
+
+    run(P_SEND, b, strlen(b), 400, -1, &r);
+    ck_assert_msg(strcmp(r.err.message, utf8_rows[_i].message) == 0, "%s: %s",
+                  utf8_rows[_i].name, r.err.message);
+    ck_assert_msg(strcmp(r.err.message_utf8, utf8_rows[_i].message_utf8) == 0, "%s: %s",
+                  utf8_rows[_i].name, r.err.message_utf8);
+    result_free(&r);
+}
+END_TEST
+
+/* A long Chinese message: both fields bounded, message_utf8 cut between
+ * characters. */
+START_TEST(test_long_message_utf8)
+{
+    char body[4096] = "{\"statusCode\":403,\"apiCode\":2333,\"message\":\"";
+    result_t r;
+    size_t n;
+
+    for (int i = 0; i < 300; i++)
+        strcat(body, "\xe4\xb8\xad");
+    strcat(body, "\"}");
+    run(P_SIGNIN, body, strlen(body), 200, -1, &r);
+    ck_assert_int_eq(r.st, GA_ERR_AUTH);
+    ck_assert_str_eq(r.err.message, "?");
+    n = strlen(r.err.message_utf8);
+    ck_assert_uint_lt(n, GA_MESSAGE_MAX);
+    ck_assert_uint_ge(n, GA_MESSAGE_MAX - 4);
+    ck_assert(ga_utf8_valid(r.err.message_utf8, n));
+    ck_assert_str_eq(r.err.message_utf8 + n - 3, "...");
+    ck_assert_int_eq(memcmp(r.err.message_utf8, "\xe4\xb8\xad\xe4\xb8\xad", 6), 0);
+    result_free(&r);
 }
 END_TEST
 
@@ -846,6 +920,9 @@ static Suite *response_suite(void)
     tcase_add_test(tc, test_two_megabytes);
     tcase_add_test(tc, test_html_500);
     tcase_add_test(tc, test_long_message);
+    tcase_add_test(tc, test_long_message_utf8);
+    tcase_add_loop_test(tc, test_message_utf8_rows, 0,
+                        sizeof utf8_rows / sizeof utf8_rows[0]);
     tcase_add_test(tc, test_null_outputs);
     suite_add_tcase(s, tc);
     return s;

@@ -3,6 +3,7 @@
 
 #include <check.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,6 +404,335 @@ START_TEST(test_message_hostile_long)
 }
 END_TEST
 
+/* ---- ga_sanitize_message_utf8 -------------------------------------------- */
+
+#define MSGU(lit, buf, outlen) ga_sanitize_message_utf8((lit), sizeof(lit) - 1, (buf), (outlen))
+
+#define ZH_ZHANG "\xe5\xbc\xa0"   /* first character of ZH_NAME */
+#define ZH_YOU "\xe9\x82\xae"     /* first character of ZH_EMAIL */
+#define ZH_COLON "\xef\xbc\x9a"   /* full-width colon U+FF1A */
+#define EMOJI "\xf0\x9f\x98\x80"  /* U+1F600, 4 bytes */
+#define E_ACUTE "\xc3\xa9"        /* U+00E9, 2 bytes */
+
+/* Every code point that must never be shown as it is (UTF-8). */
+static const char *const forbidden[] = {
+    "\xc2\x80", "\xc2\x85", "\xc2\x9b", "\xc2\x9f",                 /* C1 */
+    "\xd8\x9c", "\xe2\x80\x8e", "\xe2\x80\x8f",                     /* ALM LRM RLM */
+    "\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", /* LRE RLE PDF LRO */
+    "\xe2\x80\xae",                                                 /* RLO */
+    "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9", /* LRI RLI FSI PDI */
+    "\xe2\x80\xa8", "\xe2\x80\xa9",                                 /* LS PS */
+    "\xef\xbb\xbf",                                                 /* BOM */
+    "\xef\xbc\x90", "\xef\xbc\x99", "\xd9\xa0", "\xd9\xa9",         /* digits U+FF10.. */
+    "\xdb\xb5", "\xe0\xa5\xa7", "\xf0\x9d\x9f\x8e", "\xf0\x9d\x9f\xbf",
+    "\xf0\x9f\xaf\xb0",                                             /* U+1FBF0 */
+};
+
+/* Their neighbours, which are shown. */
+static const char *const allowed[] = {
+    "\xc2\xa0", "\xc2\xa9", "\xd8\x9b", "\xd8\x9d", "\xe2\x80\x8d", "\xe2\x80\x90",
+    "\xe2\x80\xa7", "\xe2\x80\xaf", "\xe2\x81\xa5", "\xe2\x81\xaa", "\xef\xbb\xbe",
+    "\xef\xbc\x8f", ZH_COLON, "\xd9\xaa", "\xf0\x9d\x9f\x8d", EMOJI, E_ACUTE,
+    "\xe4\xb8\xad", "\xf4\x8f\xbf\xbf" /* U+10FFFF */,
+};
+
+/* Not well-formed UTF-8 (RFC 3629). */
+static const char *const invalid_utf8[] = {
+    "\xff", "\xfe\xff", "\x80", "\xbf", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf",
+    "\xf0\x80\x80\xaf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
+    "\xf5\x80\x80\x80", "\xe4\xb8", "\xe4", "\xf0\x9f\x98",
+    "\xe4\xb8\xad\xad",
+};
+
+static const struct {
+    const char *in;
+    const char *want;
+} msgs_utf8[] = {
+    /* Chinese kept */
+    {ZH_PHONE ZH_BOUND, ZH_PHONE ZH_BOUND},
+    {ZH_PHONE ZH_COMMA ZH_BOUND, ZH_PHONE ZH_COMMA ZH_BOUND},
+    {"user " ZH_NAME " bound", "user " ZH_NAME " bound"},
+    {"GenAuth" ZH_COLON ZH_BOUND, "GenAuth" ZH_COLON ZH_BOUND},
+    {"caf" E_ACUTE " ok " EMOJI, "caf" E_ACUTE " ok " EMOJI},
+    /* digits inside Chinese text masked as in ga_sanitize_message */
+    {ZH_PHONE "18812345678" ZH_BOUND, ZH_PHONE "188******78" ZH_BOUND},
+    {ZH_PHONE " 18812345678 " ZH_BOUND, ZH_PHONE " 188******78 " ZH_BOUND},
+    {"188" ZH_SPACE "1234" ZH_SPACE "5678", "188" ZH_SPACE "****" ZH_SPACE "**78"},
+    {ZH_PHONE "+86 188 1234 5678" ZH_BOUND, ZH_PHONE "+86 1** **** **78" ZH_BOUND},
+    {"1" ZH_COMMA "2345", "*" ZH_COMMA "**45"},
+    {"code " ZH_COLON "123456", "code " ZH_COLON "****56"},
+    {ZH_PHONE "1234" ZH_BOUND, ZH_PHONE "1234" ZH_BOUND},
+    /* email addresses: one character of the local part */
+    {"alice@example.com", "a***@example.com"},
+    {ZH_NAME "@example.com", ZH_ZHANG "***@example.com"},
+    {ZH_EMAIL "alice@example.com" ZH_BOUND, ZH_YOU "***@example.com" ZH_BOUND},
+    {ZH_EMAIL ": alice@example.com" ZH_BOUND, ZH_EMAIL ": a***@example.com" ZH_BOUND},
+    {"a@" ZH_NAME ".cn", "a***@" ZH_NAME ".cn"},
+    {EMOJI "bob@x.io", "\xf0\x9f\x98\x80***@x.io"},
+    {"\xe2\x80\xae" "bob@x.io", "?***@x.io"},
+    {"\xff" "bob@x.io", "?***@x.io"},
+    /* one forbidden code point or invalid byte: the whole run is '?' */
+    {ZH_PHONE "\xe2\x80\xae" ZH_BOUND, "?"},
+    {ZH_PHONE "\xe2\x80\xae" "abc" ZH_BOUND, "?abc" ZH_BOUND},
+    {"ab\xe2\x81\xa6" "cd\xe2\x81\xa9", "ab?cd?"},
+    {ZH_PHONE "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98", "?"},
+    {ZH_PHONE "\xe4\xb8" "x", "?x"},
+    {"a\xc2\x9b" "31mb", "a?31mb"},
+    {"line\xe2\x80\xa8" "two", "line?two"},
+    /* ASCII rules unchanged */
+    {"a\r\n\tb", "a b"},
+    {"\x1b[2Jx\x7f", "?[2Jx?"},
+    {"", ""},
+};
+
+START_TEST(test_message_utf8_table)
+{
+    char out[256];
+    size_t n;
+
+    memset(out, 'Z', sizeof out);
+    n = ga_sanitize_message_utf8(msgs_utf8[_i].in, strlen(msgs_utf8[_i].in), out, sizeof out);
+    ck_assert_str_eq(out, msgs_utf8[_i].want);
+    ck_assert_uint_eq(n, strlen(msgs_utf8[_i].want));
+}
+END_TEST
+
+/* Each forbidden code point alone, at the start, in the middle and at the
+ * end of Chinese text: the run becomes '?'. */
+START_TEST(test_message_utf8_forbidden)
+{
+    static const char *const shapes[][2] = {{"", ""}, {"", ZH_BOUND}, {ZH_PHONE, ZH_BOUND},
+                                            {ZH_PHONE, ""}, {"a ", " b"}};
+    char in[64], out[64];
+
+    for (size_t f = 0; f < sizeof forbidden / sizeof forbidden[0]; f++)
+        for (size_t h = 0; h < sizeof shapes / sizeof shapes[0]; h++) {
+            snprintf(in, sizeof in, "%s%s%s", shapes[h][0], forbidden[f], shapes[h][1]);
+            ga_sanitize_message_utf8(in, strlen(in), out, sizeof out);
+            ck_assert_msg(strcmp(out, h == 4 ? "a ? b" : "?") == 0, "%zu/%zu: %s", f, h, out);
+        }
+}
+END_TEST
+
+START_TEST(test_message_utf8_allowed)
+{
+    char in[64], out[64];
+
+    for (size_t a = 0; a < sizeof allowed / sizeof allowed[0]; a++) {
+        snprintf(in, sizeof in, "x%s" ZH_BOUND "%s", allowed[a], allowed[a]);
+        ga_sanitize_message_utf8(in, strlen(in), out, sizeof out);
+        ck_assert_msg(strcmp(out, in) == 0, "%zu: %s", a, out);
+    }
+}
+END_TEST
+
+START_TEST(test_message_utf8_invalid)
+{
+    char in[64], out[64];
+
+    for (size_t v = 0; v < sizeof invalid_utf8 / sizeof invalid_utf8[0]; v++) {
+        snprintf(in, sizeof in, "a%s", invalid_utf8[v]);
+        ga_sanitize_message_utf8(in, strlen(in), out, sizeof out);
+        ck_assert_msg(strcmp(out, "a?") == 0, "%zu: %s", v, out);
+        snprintf(in, sizeof in, ZH_PHONE "%s" ZH_BOUND " b", invalid_utf8[v]);
+        ga_sanitize_message_utf8(in, strlen(in), out, sizeof out);
+        ck_assert_msg(strcmp(out, "? b") == 0, "%zu: %s", v, out);
+    }
+}
+END_TEST
+
+/* Each run of bytes >= 0x80 in s (NUL-terminated) replaced by one '?':
+ * what ga_sanitize_message makes of the same input. */
+static void collapse_runs(const char *s, char *out)
+{
+    while (*s) {
+        if ((unsigned char)*s >= 0x80) {
+            while ((unsigned char)*s >= 0x80)
+                s++;
+            *out++ = '?';
+            continue;
+        }
+        *out++ = *s++;
+    }
+    *out = '\0';
+}
+
+/* Valid UTF-8, printable, no forbidden code point. */
+static void assert_shown_text(const char *s, size_t n)
+{
+    ck_assert_uint_eq(strlen(s), n);
+    ck_assert_msg(ga_utf8_valid(s, n), "not UTF-8: %s", s);
+    for (size_t i = 0; i < n; i++)
+        ck_assert((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] != 0x7f);
+    for (size_t f = 0; f < sizeof forbidden / sizeof forbidden[0]; f++)
+        ck_assert_ptr_null(strstr(s, forbidden[f]));
+}
+
+/* The same masking as ga_sanitize_message, for every table input: the
+ * UTF-8 output with its non-ASCII runs collapsed is the ASCII output. */
+START_TEST(test_message_utf8_same_masking)
+{
+    char a[256], u[256], c[256];
+    const char *in = _i < (int)(sizeof msgs / sizeof msgs[0])
+                         ? msgs[_i].in
+                         : msgs_utf8[_i - (int)(sizeof msgs / sizeof msgs[0])].in;
+
+    ga_sanitize_message(in, strlen(in), a, sizeof a);
+    assert_shown_text(u, ga_sanitize_message_utf8(in, strlen(in), u, sizeof u));
+    collapse_runs(u, c);
+    ck_assert_str_eq(c, a);
+}
+END_TEST
+
+/* Text of n characters each `ch` (2, 3 or 4 bytes), after an ASCII
+ * prefix of 0..3 bytes, cut into every smaller buffer: never a split
+ * character, "..." at the end, a prefix of the full output, and no more
+ * than a character and "..." of room left unused. */
+START_TEST(test_message_utf8_cut)
+{
+    static const char *const ch[] = {E_ACUTE, "\xe4\xb8\xad", EMOJI};
+    char in[256], full[256], out[256];
+    size_t clen = strlen(ch[_i]);
+
+    for (size_t pre = 0; pre <= 3; pre++) {
+        size_t flen;
+
+        memcpy(in, "abc", pre);
+        in[pre] = '\0';
+        for (int k = 0; k < 20; k++)
+            strcat(in, ch[_i]);
+        flen = ga_sanitize_message_utf8(in, strlen(in), full, sizeof full);
+        ck_assert_str_eq(full, in);
+        for (size_t outlen = 1; outlen <= flen + 1; outlen++) {
+            size_t n = ga_sanitize_message_utf8(in, strlen(in), out, outlen);
+
+            assert_shown_text(out, n);
+            ck_assert_uint_lt(n, outlen);
+            if (outlen == flen + 1) {
+                ck_assert_str_eq(out, full);
+            } else if (outlen - 1 >= 3) {
+                ck_assert_uint_ge(n, 3);
+                ck_assert_str_eq(out + n - 3, "...");
+                ck_assert_int_eq(strncmp(out, full, n - 3), 0);
+                ck_assert_uint_ge(n + clen, outlen - 1);
+            } else {
+                ck_assert_int_eq(strncmp(out, full, n), 0);
+            }
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_message_utf8_args)
+{
+    char out[8] = "junk";
+
+    ck_assert_uint_eq(ga_sanitize_message_utf8(NULL, 5, out, sizeof out), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_uint_eq(ga_sanitize_message_utf8("abc", 3, NULL, 8), 0);
+    strcpy(out, "junk");
+    ck_assert_uint_eq(ga_sanitize_message_utf8("abc", 3, out, 0), 0);
+    ck_assert_str_eq(out, "junk");
+    ck_assert_uint_eq(MSGU("\xe4\xb8\xad", out, 1), 0);
+    ck_assert_str_eq(out, "");
+    /* room for 2 bytes: no 3-byte character, no "..." either */
+    ck_assert_uint_eq(MSGU("\xe4\xb8\xad", out, 3), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_uint_eq(MSGU("\xe4\xb8\xad", out, 4), 3);
+    ck_assert_str_eq(out, "\xe4\xb8\xad");
+    ck_assert_uint_eq(MSGU("\xe4\xb8\xad\xe4\xb8\xad", out, 4), 3);
+    ck_assert_str_eq(out, "...");
+    /* reads only inlen: a character cut by inlen is invalid */
+    ck_assert_uint_eq(ga_sanitize_message_utf8("a\xe4\xb8\xad", 3, out, sizeof out), 2);
+    ck_assert_str_eq(out, "a?");
+}
+END_TEST
+
+/* Random mixes of Chinese, digits, addresses, forbidden code points and
+ * broken bytes (a fixed seed): always valid shown text, bounded, the same
+ * masking as the ASCII sanitiser, and never 5 ASCII digits in a row. */
+START_TEST(test_message_utf8_random)
+{
+    static const char *const parts[] = {
+        ZH_PHONE, ZH_NAME, ZH_COLON, "1", "23", "88 ", "-", "@", "a", "x.io", " ",
+        "\xe2\x80\xae", "\xef\xbb\xbf", "\xc2\x85", "\xef\xbc\x91", "\xe4\xb8", "\xff",
+        EMOJI, "\r\n", "\x1b", "\xf0\x9f",
+    };
+    unsigned long seed = 12345;
+    char in[512], a[1024], u[1024], c[1024];
+    char small[40];
+
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0, n, row = 0;
+
+        in[0] = '\0';
+        for (int k = 0; k < 24; k++) {
+            seed = seed * 1103515245UL + 12345UL;
+            const char *p = parts[(seed >> 16) % (sizeof parts / sizeof parts[0])];
+            if (len + strlen(p) >= sizeof in)
+                break;
+            strcat(in, p);
+            len += strlen(p);
+        }
+        ga_sanitize_message(in, len, a, sizeof a);
+        n = ga_sanitize_message_utf8(in, len, u, sizeof u);
+        assert_shown_text(u, n);
+        collapse_runs(u, c);
+        ck_assert_str_eq(c, a);
+        for (size_t i = 0; i < n; i++) {
+            row = (u[i] >= '0' && u[i] <= '9') ? row + 1 : 0;
+            ck_assert_uint_lt(row, 5);
+        }
+        for (size_t outlen = 1; outlen <= sizeof small; outlen += 7) {
+            n = ga_sanitize_message_utf8(in, len, small, outlen);
+            ck_assert_uint_lt(n, outlen);
+            assert_shown_text(small, n);
+        }
+    }
+}
+END_TEST
+
+/* ---- ga_utf8_cut ------------------------------------------------------------ */
+
+START_TEST(test_utf8_cut)
+{
+    char out[16];
+
+    ck_assert_uint_eq(ga_utf8_cut("abc", out, sizeof out), 3);
+    ck_assert_str_eq(out, "abc");
+    /* 15 bytes fit exactly */
+    ck_assert_uint_eq(ga_utf8_cut("\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad"
+                                  "\xe4\xb8\xad", out, sizeof out), 15);
+    /* 18 bytes: four characters and "..." */
+    ck_assert_uint_eq(ga_utf8_cut("\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad"
+                                  "\xe4\xb8\xad\xe4\xb8\xad", out, sizeof out), 15);
+    ck_assert_str_eq(out, "\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad...");
+    /* 2-byte characters after one ASCII byte: 1 + 5*2 + "..." */
+    ck_assert_uint_eq(ga_utf8_cut("x" E_ACUTE E_ACUTE E_ACUTE E_ACUTE E_ACUTE E_ACUTE
+                                  E_ACUTE E_ACUTE, out, sizeof out), 14);
+    ck_assert_str_eq(out, "x" E_ACUTE E_ACUTE E_ACUTE E_ACUTE E_ACUTE "...");
+    /* 4-byte characters: 3*4 + "..." */
+    ck_assert_uint_eq(ga_utf8_cut(EMOJI EMOJI EMOJI EMOJI "a", out, sizeof out), 15);
+    ck_assert_str_eq(out, EMOJI EMOJI EMOJI "...");
+    ck_assert_uint_eq(ga_utf8_cut("a" EMOJI EMOJI EMOJI EMOJI, out, sizeof out), 12);
+    ck_assert_str_eq(out, "a" EMOJI EMOJI "...");
+    /* broken bytes become '?' */
+    ck_assert_uint_eq(ga_utf8_cut("a\xff\xe4\xb8z", out, sizeof out), 5);
+    ck_assert_str_eq(out, "a???z");
+    ck_assert_uint_eq(ga_utf8_cut(NULL, out, sizeof out), 0);
+    ck_assert_str_eq(out, "");
+    strcpy(out, "junk");
+    ck_assert_uint_eq(ga_utf8_cut("abc", out, 0), 0);
+    ck_assert_str_eq(out, "junk");
+    ck_assert_uint_eq(ga_utf8_cut("abc", out, 1), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_uint_eq(ga_utf8_cut("abcd", out, 4), 3);
+    ck_assert_str_eq(out, "...");
+    ck_assert_uint_eq(ga_utf8_cut("\xe4\xb8\xad", out, 3), 0);
+    ck_assert_str_eq(out, "");
+}
+END_TEST
+
 /* ---- ga_mask_phone -------------------------------------------------------- */
 
 static const struct {
@@ -660,6 +990,41 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* ga_utf8_displayable: what may go to a terminal as it is */
+static const struct {
+    const char *s;
+    int ok;
+} displayable[] = {
+    {"", 1},
+    {"Acme Corp", 1},
+    {"\xe6\xb5\x8b\xe8\xaf\x95\xe6\xb1\xa0", 1},        /* 测试池 */
+    {"\xef\xbc\x91\xef\xbc\x92", 1},                          /* fullwidth 12: shown */
+    {"caf\xc3\xa9", 1},
+    {"a\tb", 0}, {"a\x1b[31m", 0}, {"a\x7f", 0}, {"\x01", 0},
+    {"\xc2\x85", 0},             /* NEL (C1) */
+    {"\xd8\x9c", 0},             /* U+061C ARABIC LETTER MARK */
+    {"\xe2\x80\x8e", 0},         /* U+200E */
+    {"\xe2\x80\xa8", 0},         /* U+2028 */
+    {"\xe2\x80\xae", 0},         /* U+202E */
+    {"\xe2\x81\xa9", 0},         /* U+2069 */
+    {"\xef\xbb\xbf", 0},         /* U+FEFF */
+    {"\xff", 0}, {"\xc0\xaf", 0}, {"\xed\xa0\x80", 0}, {"\xe6\xb5", 0},
+};
+
+START_TEST(test_utf8_displayable)
+{
+    const char *s = displayable[_i].s;
+
+    ck_assert_msg(ga_utf8_displayable(s, strlen(s)) == displayable[_i].ok, "row %d", _i);
+}
+END_TEST
+
+START_TEST(test_utf8_displayable_nul)
+{
+    ck_assert_int_eq(ga_utf8_displayable("a\0b", 3), 0);
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
@@ -689,6 +1054,18 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_message_hostile_long);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("message_utf8");
+    tcase_add_loop_test(tc, test_message_utf8_table, 0, N(msgs_utf8));
+    tcase_add_test(tc, test_message_utf8_forbidden);
+    tcase_add_test(tc, test_message_utf8_allowed);
+    tcase_add_test(tc, test_message_utf8_invalid);
+    tcase_add_loop_test(tc, test_message_utf8_same_masking, 0, N(msgs) + N(msgs_utf8));
+    tcase_add_loop_test(tc, test_message_utf8_cut, 0, 3);
+    tcase_add_test(tc, test_message_utf8_args);
+    tcase_add_test(tc, test_message_utf8_random);
+    tcase_add_test(tc, test_utf8_cut);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("mask");
     tcase_add_loop_test(tc, test_mask_phone_table, 0, N(phone_masks));
     tcase_add_test(tc, test_mask_phone_short_never_full);
@@ -709,6 +1086,11 @@ static Suite *text_suite(void)
     tcase_add_loop_test(tc, test_ip_yes, 0, N(ip_yes));
     tcase_add_loop_test(tc, test_ip_no, 0, N(ip_no));
     tcase_add_test(tc, test_ip_null_and_long);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("utf8_displayable");
+    tcase_add_loop_test(tc, test_utf8_displayable, 0, N(displayable));
+    tcase_add_test(tc, test_utf8_displayable_nul);
     suite_add_tcase(s, tc);
     return s;
 }
