@@ -32,7 +32,7 @@ else
 fi
 read -r -a extra_suites <<<"${VALGRIND_SUITES:-}"
 SUITES+=(${extra_suites[@]+"${extra_suites[@]}"})
-export GA_TEST_SLOW=${GA_TEST_SLOW:-4}
+export GA_TEST_SLOW=${GA_TEST_SLOW:-8}
 
 VG=(valgrind -q --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect
     --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --num-callers=30

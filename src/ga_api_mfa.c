@@ -177,8 +177,12 @@ static ga_status_t mgmt_token(ga_client_t *c, char **token, int *fresh, ga_api_e
         return st;
     *fresh = 1;
     /* a token that cannot be cached still serves this call */
-    (void)ga_mgmt_cache_put(cfg->mgmt_host, cfg->userpool_id, cfg->userpool_secret, *token,
-                            expires_in);
+    /* the fetched token serves this login either way; say when it could
+     * not be kept, or a host would fetch one per login without a trace */
+    if (ga_mgmt_cache_put(cfg->mgmt_host, cfg->userpool_id, cfg->userpool_secret, *token,
+                          expires_in) != GA_OK)
+        ga_log(c->lg, LOG_WARNING, "management token fetched but not cached (out of memory); "
+               "the next login fetches another");
     ga_log(c->lg, LOG_DEBUG, "management token fetched, valid for %ld s", expires_in);
     return GA_OK;
 }
