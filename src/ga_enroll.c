@@ -273,6 +273,14 @@ static ga_status_t bound(const ga_flow_env_t *env, ga_stash_t *st)
     forget_token(env, st);
     ga_log(env->lg, LOG_INFO, "user %s from %s: %s factor bound (%s)", env->user,
            ga_flow_rhost(env), ga_factor_name(st->profile.type), st->masked_target);
+    /* SMS/EMAIL are verified later only through the Management API: an
+     * admin who offers them without its credentials must hear of it */
+    if (env->cfg->on_enrolled == GA_ON_ENROLLED_VERIFY &&
+        !(env->cfg->userpool_id && env->cfg->userpool_secret))
+        ga_log(env->lg, LOG_WARNING,
+               "user %s: %s was enrolled, but without userpool_id and userpool_secret it "
+               "cannot be verified: the user will be refused at the next login (set them, "
+               "or list only OTP in factors)", env->user, ga_factor_name(st->profile.type));
     snprintf(msg, sizeof msg, GA_T(env, "Two-factor authentication is set up: %s %s."),
              ga_tr(env->cfg->lang, ga_factor_short(st->profile.type)), st->masked_target);
     env->ui->info(env->ui->ctx, msg);

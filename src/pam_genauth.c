@@ -222,11 +222,15 @@ static ga_status_t setup_flow(run_t *r)
 /* Who is asked, and where (ga_policy.h), before any network call or
  * state_dir access. GA_OK: in scope. GA_EXCLUDED / GA_ERR_NONINTERACTIVE:
  * stop here (one LOG_INFO line). Errors of the group lookup (logged). */
-static ga_status_t apply_policy(run_t *r, const char *user)
+/* The policy for user (PAM_USER). valid: the name passed user_ok; a name
+ * that did not can still be left out by bypass_users, services or users
+ * (an excluded service must not refuse a user name it never looks at),
+ * else it is GA_ERR_NOT_FOUND (PAM_USER_UNKNOWN), logged here. */
+static ga_status_t apply_policy(run_t *r, const char *user, int valid)
 {
     const void *item = NULL;
     const char *service = NULL;
-    char shown[GA_SERVICE_SHOWN];
+    char shown[GA_SERVICE_SHOWN], shown_user[GA_SERVICE_SHOWN];
     ga_groups_t groups = {NULL, 0};
     ga_policy_t p;
     ga_status_t rc;
@@ -238,6 +242,12 @@ static ga_status_t apply_policy(run_t *r, const char *user)
     /* bypass_users, services and users first: a break-glass user gets in
      * even when the group lookup (NSS, maybe LDAP) fails */
     p = ga_policy_early(r->cfg, user, service);
+    (void)ga_sanitize(user, strnlen(user, GA_USER_MAX + 1), shown_user, sizeof shown_user);
+    if (p == GA_POLICY_ASK && !valid) {
+        pam_syslog(r->pamh, LOG_NOTICE, "refusing a user name that is empty, too long or "
+                                        "not printable ASCII");
+        return GA_ERR_NOT_FOUND;
+    }
     if (p == GA_POLICY_ASK) {
         if (r->cfg->groups.n > 0) {
             rc = ga_groups_of(user, &groups, &r->lg);
@@ -254,11 +264,11 @@ static ga_status_t apply_policy(run_t *r, const char *user)
                       sizeof shown);
     if (p == GA_POLICY_NONINTERACTIVE) {
         ga_log(&r->lg, LOG_INFO, "user %s service %s: not asked for MFA: %s; noninteractive "
-               "= %s", user, shown, ga_policy_name(p),
+               "= %s", shown_user, shown, ga_policy_name(p),
                r->cfg->noninteractive == GA_NONINTERACTIVE_IGNORE ? "ignore" : "deny");
         return GA_ERR_NONINTERACTIVE;
     }
-    ga_log(&r->lg, LOG_INFO, "user %s service %s: not asked for MFA: %s", user, shown,
+    ga_log(&r->lg, LOG_INFO, "user %s service %s: not asked for MFA: %s", shown_user, shown,
            ga_policy_name(p));
     return GA_EXCLUDED;
 }
@@ -326,13 +336,15 @@ GA_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         rc = rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : rc;
         goto out;
     }
-    if (!user_ok(user)) {
-        pam_syslog(pamh, LOG_NOTICE, "refusing a user name that is empty, too long or "
-                                     "not printable ASCII");
+    if (!user) {
         rc = PAM_USER_UNKNOWN;
         goto out;
     }
-    st = apply_policy(&r, user);
+    st = apply_policy(&r, user, user_ok(user));
+    if (st == GA_ERR_NOT_FOUND) {
+        rc = PAM_USER_UNKNOWN;
+        goto out;
+    }
     if (st == GA_OK) {
         st = setup_flow(&r);
         if (st != GA_OK) {

@@ -8,7 +8,7 @@ import grp
 import os
 import pwd
 
-from pamlib import (BUILD, PAM_AUTH_ERR, PAM_IGNORE, PAM_PERM_DENIED, PAM_SERVICE_ERR, SLOW,
+from pamlib import (BUILD, PAM_USER_UNKNOWN, PAM_AUTH_ERR, PAM_IGNORE, PAM_PERM_DENIED, PAM_SERVICE_ERR, SLOW,
                     PamCase, main)
 
 SIGNIN = "/api/v3/signin"
@@ -126,6 +126,28 @@ class Policy(PamCase):
         self.assertRc(res, PAM_SERVICE_ERR)
         self.assertEqual(res.prompts, [], repr(res))
         self.assertEqual(self.calls(), [], repr(res))
+
+    def test_odd_user_name_on_an_excluded_service(self):
+        # regression: a user name the module refuses (not printable ASCII,
+        # over 255 bytes) was refused before the policy, so it failed even
+        # services and users the admin had left out
+        self.write_config(services=["sshd"])
+        # the name is logged sanitised: one '?' per non-ASCII byte
+        self.excluded("service not in services", user="jos\u00e9",
+                      line="user jos?? service genauth-test: not asked for MFA: service not "
+                           "in services")
+        self.excluded("service not in services", user="u" * 300,
+                      line="user %s... service genauth-test: not asked for MFA: service not "
+                           "in services" % ("u" * 60))
+        self.write_config(users=["alice"])
+        self.excluded("user not in users", user="jos\u00e9",
+                      line="user jos?? service genauth-test: not asked for MFA: user not in users")
+        self.write_config()
+        res = self.login("alice-pw", user="jos\u00e9")
+        self.assertRc(res, PAM_USER_UNKNOWN)
+        self.assertEqual(self.calls(), [], repr(res))
+        self.assertIn("refusing a user name that is empty, too long or not printable ASCII",
+                      res.syslog)
 
     # ---- services ----
     def test_services_include(self):

@@ -436,6 +436,33 @@ START_TEST(sms_enrollment_happy_path)
 }
 END_TEST
 
+/* an SMS factor enrolled without Management API credentials cannot be
+ * verified later: the admin is warned; with them (or on_enrolled = ignore),
+ * not */
+START_TEST(sms_enrollment_without_mgmt_warns)
+{
+    static const char warn[] = "user alice: SMS was enrolled, but without userpool_id and "
+                               "userpool_secret it cannot be verified";
+    ga_stash_t *st = ga_stash_new("alice");
+
+    answers(3, "pw", "+86 188 1234 5678", "123456");
+    ck_assert_int_eq(run(st), GA_OK);
+    ck_assert_ptr_nonnull(strstr(logbuf, warn));
+    ga_stash_free(st);
+
+    logbuf[0] = '\0';
+    cfg.userpool_id = (char *)"pool";
+    cfg.userpool_secret = (char *)"pool-secret";
+    st = ga_stash_new("alice");
+    answers(3, "pw", "+86 188 1234 5678", "123456");
+    ck_assert_int_eq(run(st), GA_OK);
+    ck_assert_ptr_null(strstr(logbuf, warn));
+    ck_assert_ptr_null(strstr(logbuf, "pool-secret"));
+    ga_stash_free(st);
+    cfg.userpool_id = cfg.userpool_secret = NULL;
+}
+END_TEST
+
 START_TEST(email_enrollment_via_menu)
 {
     ga_stash_t *st = ga_stash_new("alice");
@@ -985,6 +1012,7 @@ int main(void)
     tcase_add_test(tc, count_send_stops_at_max_sends);
     tcase_add_test(tc, reserve_hourly_says_how_long_to_wait);
     tcase_add_test(tc, sms_enrollment_happy_path);
+    tcase_add_test(tc, sms_enrollment_without_mgmt_warns);
     tcase_add_test(tc, email_enrollment_via_menu);
     tcase_add_test(tc, menu_by_number_and_invalid_choice);
     tcase_add_test(tc, menu_skipped_when_config_allows_one);
