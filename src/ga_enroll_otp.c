@@ -138,7 +138,9 @@ static ga_status_t show_key(const ga_flow_env_t *env, const ga_otpauth_t *oa,
         put(&t, "%s\n%s", GA_T(env, "Scan this QR code with the app:"), qr);
     if (ga_otpauth_group(oa->secret, grouped, sizeof grouped) != 0)
         goto out; /* cannot happen: the buffer fits the longest secret */
-    put(&t, "%s\n", GA_T(env, "Or enter this key by hand:"));
+    /* "Or" only after a QR code (qr = off, or a QR that could not be drawn) */
+    put(&t, "%s\n", qr ? GA_T(env, "Or enter this key by hand:")
+                       : GA_T(env, "Enter this key in the app by hand:"));
     put_wrapped(&t, grouped, KEY_LINE);
     put(&t, GA_T(env, "Time-based (TOTP), %d digits, every %d seconds."), oa->digits,
         oa->period);

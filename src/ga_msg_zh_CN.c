@@ -159,6 +159,7 @@ const struct ga_msg_entry ga_msg_zh_CN[] = {
      "请设置您的身份验证器应用（例如 Google Authenticator、\nMicrosoft Authenticator "
      "或 FreeOTP）。"},
     {"Scan this QR code with the app:", "请用该应用扫描此二维码："},
+    {"Enter this key in the app by hand:", "请在应用中手动输入此密钥："},
     {"Or enter this key by hand:", "或手动输入此密钥："},
     {"Time-based (TOTP), %d digits, every %d seconds.",
      "基于时间（TOTP），%d 位数字，每 %d 秒更新。"},

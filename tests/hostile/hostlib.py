@@ -60,7 +60,9 @@ MGMT = {"mgmt_host": "{emu}", "userpool_id": "emu-userpool-id", "userpool_secret
 APP_SECRET = "emu-app-secret"
 SHOWN_COLUMNS = 80  # what the user must read fits a terminal (cases.md 9)
 # the headings under which the module shows a key or a recovery code (en-US, zh-CN)
-SHOWN_ONCE_HEADINGS = ("Or enter this key by hand:", "Recovery code:",
+SHOWN_ONCE_HEADINGS = ("Or enter this key by hand:", "Enter this key in the app by hand:",
+                       "\u8bf7\u5728\u5e94\u7528\u4e2d\u624b\u52a8\u8f93\u5165\u6b64\u5bc6\u94a5\uff1a",
+                       "Recovery code:",
                        "\u6216\u624b\u52a8\u8f93\u5165\u6b64\u5bc6\u94a5\uff1a",
                        "\u6062\u590d\u7801\uff1a")
 SHOWN_ONCE_TAILS = ("Your new recovery code:", "\u60a8\u7684\u65b0\u6062\u590d\u7801\uff1a")

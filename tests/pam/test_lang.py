@@ -19,7 +19,8 @@ SEND = "/api/v3/send-enroll-factor-request"
 EMUCTL = os.path.join(SRC, "tests", "emulator", "emuctl.py")
 QR_GLYPHS = set("\u2588\u2580\u2584 #")
 SCAN = ("Scan this QR code with the app:", "请用该应用扫描此二维码：")
-BY_HAND = ("Or enter this key by hand:", "或手动输入此密钥：")
+BY_HAND = ("Or enter this key by hand:", "或手动输入此密钥：",
+           "Enter this key in the app by hand:", "请在应用中手动输入此密钥：")
 
 ZH_PASSWORD = "GenAuth 密码："
 ZH_MENU = ("请为您的账号设置双重身份验证。\n"
@@ -329,7 +330,7 @@ class EnUS(Lang):
         self.assertEqual(self.keys_shown_count(res), 0)
 
     def keys_shown_count(self, res):
-        return res.shown.count("Or enter this key by hand:")
+        return sum(res.shown.count(h) for h in BY_HAND)
 
     def test_server_refusal_with_hostile_message(self):
         # a server message in another script with terminal escapes: shown as

@@ -37,7 +37,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "emulator"))
 
 import emulib  # noqa: E402
 
-KEY_HEADINGS = ("Or enter this key by hand:", "或手动输入此密钥：")
+KEY_HEADINGS = ("Or enter this key by hand:", "或手动输入此密钥：",
+                "Enter this key in the app by hand:", "请在应用中手动输入此密钥：")
 KEY_LINE = re.compile(r"^  ((?:[A-Z2-7]{1,4} )*[A-Z2-7]{1,4})$")
 PARAMS = (re.compile(r"Time-based \(TOTP\), (\d+) digits, every (\d+) seconds\."),
           re.compile(r"基于时间（TOTP），(\d+) 位数字，每 (\d+) 秒更新。"))

@@ -201,16 +201,17 @@ static int totp_now(const char *secret, char *out)
     }
 }
 
-/* The key shown by the OTP enrollment ("Or enter this key by hand:", then
- * groups of four), without the spaces, into out. */
+/* The key shown by the OTP enrollment ("Or enter this key by hand:", or
+ * "Enter this key in the app by hand:" without a QR code, then groups of
+ * four), without the spaces, into out. */
 static int shown_key(const script_t *s, char *out, size_t len)
 {
-    const char *p = strstr(s->shown, "Or enter this key by hand:");
+    const char *p = strstr(s->shown, "this key");
     size_t n = 0;
 
-    if (!p)
+    if (!p || !(p = strstr(p, "by hand:")))
         return -1;
-    for (p += strlen("Or enter this key by hand:"); *p; p++) {
+    for (p += strlen("by hand:"); *p; p++) {
         if (strncmp(p, "Time-based", 10) == 0)
             break;
         if ((*p >= 'A' && *p <= 'Z') || (*p >= '2' && *p <= '7')) {

@@ -457,7 +457,14 @@ static void check_happy(ga_qr_mode_t mode)
 
     ck_assert(shown("Set up your authenticator app (for example Google Authenticator,\n"
                     "Microsoft Authenticator or FreeOTP)."));
-    ck_assert(shown("Or enter this key by hand:\n  " GROUPED "\n"));
+    /* "Or" only after a QR code (regression: it began the key's heading
+     * with qr = off too) */
+    if (mode == GA_QR_OFF) {
+        ck_assert(shown("Enter this key in the app by hand:\n  " GROUPED "\n"));
+        ck_assert(!shown("Or enter this key"));
+    } else {
+        ck_assert(shown("Or enter this key by hand:\n  " GROUPED "\n"));
+    }
     ck_assert(shown("Time-based (TOTP), 6 digits, every 30 seconds.\n"));
     ck_assert(shown("Issuer: GenAuth\nAccount: alice@example.com\n"));
     ck_assert(shown("Recovery code:\n  " RECOVERY "\n"
