@@ -352,6 +352,8 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
             reason = GA_N_("That answer is too long.");
         else if (rc != GA_OK)
             return rc;
+        if (rc == GA_OK)
+            ga_code_compact(code);
         if (rc == GA_ERR_INPUT || ga_validate_code(code, &reason) != GA_OK) {
             ga_free_secret(code);
             code = NULL;

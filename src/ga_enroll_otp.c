@@ -315,8 +315,10 @@ static ga_status_t ask_and_bind(const ga_flow_env_t *env, ga_stash_t *st)
             snprintf(note, sizeof note, "%s", GA_T(env, "That answer is too long."));
         else if (rc != GA_OK)
             return rc;
-        else
+        else {
+            ga_code_compact(code);
             rc = check_code(env, st, code, note);
+        }
         if (rc == GA_ERR_INPUT) {
             ga_free_secret(code);
             code = NULL;

@@ -483,6 +483,21 @@ ga_status_t ga_validate_code(const char *input, const char **reason)
     return GA_OK;
 }
 
+void ga_code_compact(char *code)
+{
+    size_t i, n = 0;
+
+    if (!code || !is_digit(code[0]))
+        return;
+    for (i = 0; code[i]; i++)
+        if (!is_digit(code[i]) && !(code[i] == ' ' && is_digit(code[i + 1])))
+            return; /* not "digits, single spaces, digits" */
+    for (i = 0; code[i]; i++)
+        if (code[i] != ' ')
+            code[n++] = code[i];
+    code[n] = '\0';
+}
+
 int ga_parse_menu_choice(const char *input, const ga_factor_t *choices,
                          size_t n, const char **reason)
 {

@@ -63,6 +63,12 @@ ga_status_t ga_validate_email(const char *input, const char **reason);
  * GA_OK / GA_ERR_INPUT. */
 ga_status_t ga_validate_code(const char *input, const char **reason);
 
+/* Authenticator apps show a code in groups ("123 456"): when code is digit
+ * groups separated by single ASCII spaces, remove the spaces in place.
+ * Anything else is left as it is (ga_validate_code then says what is
+ * wrong). NULL is accepted. */
+void ga_code_compact(char *code);
+
 /* Parse a menu answer: a 1-based number ("1".."n") or a factor name
  * (case-insensitive, "sms", "Email"), matched against choices[0..n-1].
  * Returns the 0-based index, or -1 (with *reason) if it matches none. */

@@ -109,9 +109,12 @@ ga_status_t ga_verify_ask_code(ga_verify_ctx_t *v, const char *question, int all
             ga_free_secret(answer);
             *recovery = 1;
             return GA_OK;
-        } else if (ga_validate_code(answer, &reason) == GA_OK) {
-            *code = answer;
-            return GA_OK;
+        } else {
+            ga_code_compact(answer);
+            if (ga_validate_code(answer, &reason) == GA_OK) {
+                *code = answer;
+                return GA_OK;
+            }
         }
         ga_free_secret(answer);
         if ((rc = ga_verify_invalid(v, "code", reason)) != GA_OK)

@@ -205,6 +205,13 @@ class Otp(VerifyCase):
         self.assertIn("verified with OTP", res.syslog)
         self.assertNotIn("Choose", res.stdout)
 
+    def test_code_typed_in_groups(self):
+        # authenticator apps show "123 456"; typed so, it is the same code
+        code = self.totp()
+        res = self.login(PW["olga"], code[:3] + " " + code[3:], user="olga")
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertEqual(self.calls(TOTP)[0]["body"], {"totp": code})
+
     def test_wrong_then_right(self):
         bad = self.wrong_totp()
         res = self.login(PW["olga"], bad, self.totp(), user="olga")

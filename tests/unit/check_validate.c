@@ -524,6 +524,45 @@ START_TEST(test_code_bad)
 }
 END_TEST
 
+/* ga_code_compact: the groups an authenticator app shows ("123 456") */
+static const struct {
+    const char *in, *out;
+} compact[] = {
+    {"123 456", "123456"},
+    {"12 34 56", "123456"},
+    {"1234 5678", "12345678"},
+    {"123456", "123456"},
+    {"123  456", "123  456"}, /* two spaces: left, refused later */
+    {" 123456", " 123456"},   /* leading space: left (the caller trims) */
+    {"123456 ", "123456 "},
+    {"123 45a", "123 45a"},
+    {"12-34", "12-34"},
+    {"", ""},
+    {"abc def", "abc def"},
+};
+
+START_TEST(test_code_compact)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof buf, "%s", compact[_i].in);
+    ga_code_compact(buf);
+    ck_assert_str_eq(buf, compact[_i].out);
+}
+END_TEST
+
+START_TEST(test_code_compact_then_valid)
+{
+    char buf[] = "123 456";
+    const char *reason = NULL;
+
+    ck_assert_int_eq(ga_validate_code(buf, &reason), GA_ERR_INPUT);
+    ga_code_compact(buf);
+    ck_assert_int_eq(ga_validate_code(buf, &reason), GA_OK);
+    ga_code_compact(NULL); /* accepted */
+}
+END_TEST
+
 START_TEST(test_code_args)
 {
     const char *reason = NULL;
@@ -671,6 +710,8 @@ static Suite *validate_suite(void)
     tc = tcase_create("code");
     tcase_add_loop_test(tc, test_code_ok, 0, N(code_ok));
     tcase_add_loop_test(tc, test_code_bad, 0, N(code_bad));
+    tcase_add_loop_test(tc, test_code_compact, 0, N(compact));
+    tcase_add_test(tc, test_code_compact_then_valid);
     tcase_add_test(tc, test_code_args);
     suite_add_tcase(s, tc);
 
