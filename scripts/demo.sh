@@ -42,7 +42,8 @@ cat > "$W/users.json" <<'EOT'
  {"username": "carol", "password": "carol-password", "factors": []},
  {"username": "erin",  "password": "erin-password",
   "factors": [{"factorType": "SMS", "profile": {"phoneNumber": "13900001111", "phoneCountryCode": "+86"}}]},
- {"username": "frank", "password": "frank-password", "factors": [{"factorType": "OTP"}]}
+ {"username": "frank", "password": "frank-password",
+  "factors": [{"factorType": "OTP", "recoveryCode": "frnk-demo-reco-0001"}]}
 ]
 EOT
 mkdir -p "$W/emu"
@@ -82,6 +83,8 @@ cat <<EOT
           carol / carol-password   likewise
           erin / erin-password     has an SMS factor: asked for a code
           frank / frank-password   has an authenticator app: asked for its code
+                                   (lost phone? type recovery, then his
+                                   recovery code frnk-demo-reco-0001)
   Codes that GenAuth would send by SMS or email, and the code a phone's
   authenticator app would show, appear here as "[emulator outbox]" lines.
   Press Enter on an empty line to cancel.

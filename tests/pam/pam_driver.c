@@ -403,7 +403,9 @@ static int scripted_answer(driver_t *d, char **resp)
     return 0;
 }
 
-static int terminal_answer(driver_t *d, int echo, char **resp)
+/* Show prompt and read the answer; a hidden one with echo off set before
+ * the prompt appears, so nothing typed after it is echoed. */
+static int terminal_answer(driver_t *d, int echo, const char *prompt, char **resp)
 {
     struct termios old, quiet;
     char *line = NULL;
@@ -416,12 +418,16 @@ static int terminal_answer(driver_t *d, int echo, char **resp)
     if (!echo && tty && tcgetattr(STDIN_FILENO, &old) == 0) {
         quiet = old;
         quiet.c_lflag &= (tcflag_t)~ECHO;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        /* TCSANOW, not TCSAFLUSH: an answer typed (or pasted) ahead of the
+         * prompt must not be thrown away, or the demo waits forever */
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     } else
         tty = 0;
+    fprintf(stderr, "%s", prompt);
+    fflush(stderr);
     n = getline(&line, &cap, stdin); /* any length: the module judges it */
     if (tty) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
         if (n >= 0)
             fputc('\n', stderr);
     }
@@ -484,9 +490,7 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
         print_visible(echo ? "ECHO_ON" : "ECHO_OFF", msg[i]->msg);
         if (d->interactive) {
             d->outbox_seen = outbox_scan(d->outbox, d->outbox_seen, show_entry, NULL);
-            fprintf(stderr, "%s", msg[i]->msg);
-            fflush(stderr);
-            rc = terminal_answer(d, echo, &rep[i].resp);
+            rc = terminal_answer(d, echo, msg[i]->msg, &rep[i].resp);
         } else
             rc = scripted_answer(d, &rep[i].resp);
         if (rc != 0) {
