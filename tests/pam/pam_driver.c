@@ -5,7 +5,6 @@
  * and no root or /etc/pam.d change is needed.
  *
  * usage: pam_driver [options] CONFDIR SERVICE USER [ANSWER...]
- *   --authtok PW     set PAM_AUTHTOK before authenticating (an earlier module)
  *   --rhost HOST     set PAM_RHOST
  *   --runs N         call pam_authenticate N times on the same handle
  *   --silent         pass PAM_SILENT
@@ -523,7 +522,7 @@ fail:
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: pam_driver [--authtok PW] [--rhost HOST] [--runs N] [--silent]\n"
+    fprintf(stderr, "usage: pam_driver [--rhost HOST] [--runs N] [--silent]\n"
                     "  [--outbox FILE] [--syslog FILE] [--interactive] [--transcript FILE]\n"
                     "  CONFDIR SERVICE USER [ANSWER...]\n");
     exit(2);
@@ -534,7 +533,7 @@ int main(int argc, char **argv)
     driver_t d = {0};
     struct pam_conv pc = {conv, &d};
     pam_handle_t *pamh = NULL;
-    const char *authtok = NULL, *rhost = NULL;
+    const char *rhost = NULL;
     const char *transcript = getenv("PAM_DRIVER_TRANSCRIPT");
     int runs = 1, flags = 0, rc = PAM_SUCCESS, i = 1;
 
@@ -546,8 +545,6 @@ int main(int argc, char **argv)
             flags |= PAM_SILENT;
         else if (i + 1 >= argc)
             usage();
-        else if (strcmp(o, "--authtok") == 0)
-            authtok = argv[++i];
         else if (strcmp(o, "--rhost") == 0)
             rhost = argv[++i];
         else if (strcmp(o, "--runs") == 0)
@@ -576,8 +573,6 @@ int main(int argc, char **argv)
         printf("RESULT pam_start=%d %s\n", rc, pam_strerror(NULL, rc));
         return rc;
     }
-    if (authtok)
-        pam_set_item(pamh, PAM_AUTHTOK, authtok);
     if (rhost)
         pam_set_item(pamh, PAM_RHOST, rhost);
     for (int r = 0; r < runs; r++) {
