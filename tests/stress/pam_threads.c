@@ -106,13 +106,13 @@ static const struct {
     int code_prompts;
     int verify;       /* runs through the verify service */
 } KINDS[K_MAX] = {
-    [K_ENROLL_SMS] = {"enroll-sms", PAM_SUCCESS, 4, 1},
-    [K_WRONG_PW] = {"wrong-password", PAM_AUTH_ERR, 1, 0},
-    [K_ENROLL_EMAIL] = {"enroll-email", PAM_SUCCESS, 4, 1},
-    [K_HAS_FACTOR] = {"has-factor", PAM_CRED_INSUFFICIENT, 1, 0},
-    [K_WRONG_CODE] = {"wrong-code", PAM_MAXTRIES, 6, 3},
-    [K_UNKNOWN] = {"unknown-user", PAM_AUTH_ERR, 1, 0},
-    [K_CONV_ERR] = {"conv-error", PAM_CONV_ERR, 4, 1},
+    [K_ENROLL_SMS] = {"enroll-sms", PAM_SUCCESS, 4, 1, 0},
+    [K_WRONG_PW] = {"wrong-password", PAM_AUTH_ERR, 1, 0, 0},
+    [K_ENROLL_EMAIL] = {"enroll-email", PAM_SUCCESS, 4, 1, 0},
+    [K_HAS_FACTOR] = {"has-factor", PAM_CRED_INSUFFICIENT, 1, 0, 0},
+    [K_WRONG_CODE] = {"wrong-code", PAM_MAXTRIES, 6, 3, 0},
+    [K_UNKNOWN] = {"unknown-user", PAM_AUTH_ERR, 1, 0, 0},
+    [K_CONV_ERR] = {"conv-error", PAM_CONV_ERR, 4, 1, 0},
     [K_VERIFY_OTP] = {"verify-otp", PAM_SUCCESS, 2, 1, 1},
     [K_VERIFY_SMS] = {"verify-sms", PAM_SUCCESS, 2, 1, 1},
     [K_EXCLUDED] = {"excluded", PAM_CRED_INSUFFICIENT, 0, 0, 1},
