@@ -199,7 +199,7 @@ CASES = [
     code3("conv-code-length", ["123456789", "123", CODE + "0" * 60], "too many or too few digits"),
     code3("conv-code-json", CODE + '","factorType":"OTP', "JSON injection"),
     code3("conv-code-invalid-utf8", raw(b"\xff" + CODE.encode()), "a byte that is not UTF-8"),
-    code3("conv-code-signs", ["+" + CODE, "-" + CODE, "4829 13"], "signs and spaces"),
+    code3("conv-code-signs", ["+" + CODE, "-" + CODE, "4829  13"], "signs and a double space"),
 
     # ---- "send a new code?" ----
     case(id="conv-resend-64k", cat="conv", what="resend question: 64 KiB answers",
