@@ -126,7 +126,7 @@ out:
 
 static int has_mgmt(const ga_client_t *c)
 {
-    return c->mgmt_http && c->cfg->userpool_id && c->cfg->userpool_secret;
+    return c->mgmt_http && ga_config_has_mgmt(c->cfg);
 }
 
 typedef struct mgmt_token_out {

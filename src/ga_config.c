@@ -639,6 +639,12 @@ char *ga_config_identifier(const ga_config_t *cfg, const char *user)
     return strdup(out);
 }
 
+int ga_config_has_mgmt(const ga_config_t *cfg)
+{
+    return cfg && cfg->userpool_id && *cfg->userpool_id && cfg->userpool_secret &&
+           *cfg->userpool_secret;
+}
+
 const char *ga_login_field_name(ga_login_field_t f)
 {
     if ((unsigned)f >= sizeof login_fields / sizeof login_fields[0] - 1)

@@ -129,6 +129,11 @@ void ga_config_free(ga_config_t *cfg);
  * on allocation failure or if the result exceeds 320 bytes. */
 char *ga_config_identifier(const ga_config_t *cfg, const char *user);
 
+/* Non-zero when the Management API can be used: userpool_id and
+ * userpool_secret are both set (ga_config_load accepts both or neither,
+ * never empty). NULL cfg: 0. */
+int ga_config_has_mgmt(const ga_config_t *cfg);
+
 /* "username", "email", "phone" or "account": the passwordPayload key. */
 const char *ga_login_field_name(ga_login_field_t f);
 

@@ -99,7 +99,7 @@ static ga_status_t recover(ga_verify_ctx_t *v)
 /* OTP: ask for the authenticator code (or `recovery`) until verified. */
 static ga_status_t verify_otp(ga_verify_ctx_t *v)
 {
-    int can_recover = ga_verify_have_mgmt(v->env->cfg) || (v->have_trig && v->trig.mfa_token);
+    int can_recover = ga_config_has_mgmt(v->env->cfg) || (v->have_trig && v->trig.mfa_token);
     const char *question = can_recover
                                ? GA_T(v->env, "Authenticator app code (or type recovery): ")
                                : GA_T(v->env, "Authenticator app code: ");
@@ -142,7 +142,7 @@ static ga_status_t choices_from_list(ga_verify_ctx_t *v, const ga_factor_list_t 
         for (size_t i = 0; i < list->n; i++) {
             if (list->items[i].type != order[k])
                 continue;
-            if (order[k] != GA_FACTOR_OTP && !ga_verify_have_mgmt(env->cfg))
+            if (order[k] != GA_FACTOR_OTP && !ga_config_has_mgmt(env->cfg))
                 need_mgmt = 1;
             else
                 add_choice(ch, n, order[k], list->items[i].target);
@@ -180,7 +180,7 @@ static ga_status_t choices_from_signin(ga_verify_ctx_t *v, const ga_mfa_trigger_
             return GA_ERR_NOMEM;
         }
         v->have_trig = 1;
-    } else if (ga_verify_have_mgmt(env->cfg)) {
+    } else if (ga_config_has_mgmt(env->cfg)) {
         if ((rc = ga_verify_fetch_trigger(v)) != GA_OK)
             return rc;
     } else {

@@ -15,12 +15,6 @@
 #include "ga_validate.h"
 #include "ga_verify_int.h"
 
-int ga_verify_have_mgmt(const ga_config_t *cfg)
-{
-    return cfg->userpool_id && *cfg->userpool_id && cfg->userpool_secret &&
-           *cfg->userpool_secret;
-}
-
 ga_status_t ga_verify_no_method(ga_verify_ctx_t *v)
 {
     v->env->ui->error(v->env->ui->ctx,
@@ -149,7 +143,7 @@ static ga_status_t check(ga_verify_ctx_t *v, ga_factor_t f, int recovery, const 
             rc = api->totp_recovery(api->ctx, v->trig.mfa_token, code, new_recovery, err);
         else
             rc = api->verify_mfa_code(api->ctx, v->trig.mfa_token, f, &v->trig, code, err);
-        if (rc != GA_ERR_EXPIRED || v->refetched || !ga_verify_have_mgmt(v->env->cfg))
+        if (rc != GA_ERR_EXPIRED || v->refetched || !ga_config_has_mgmt(v->env->cfg))
             return rc;
         v->refetched = 1;
         ga_log(v->env->lg, LOG_INFO,

@@ -21,9 +21,6 @@ typedef struct ga_verify_ctx {
 
 /* In ga_verify_code.c -------------------------------------------------- */
 
-/* Non-zero when userpool_id and userpool_secret are both configured. */
-int ga_verify_have_mgmt(const ga_config_t *cfg);
-
 /* Ask an ECHO_ON question with v->note above it (the note is then
  * cleared). GA_OK with *answer trimmed and non-empty (caller wipes and
  * frees); GA_ERR_INPUT for an answer longer than GA_ANSWER_MAX (never

@@ -40,7 +40,7 @@ ga_status_t ga_verify_fetch_trigger(ga_verify_ctx_t *v)
 
     memset(&t, 0, sizeof t);
     memset(&err, 0, sizeof err);
-    if (!ga_verify_have_mgmt(env->cfg)) {
+    if (!ga_config_has_mgmt(env->cfg)) {
         ga_log(env->lg, LOG_ERR, "user %s: MFA trigger data needed but userpool_id and "
                "userpool_secret are not set; access denied", env->user);
         return ga_verify_no_method(v);
