@@ -47,8 +47,9 @@ static const char *const header_prefixes[] = {"x-authing-", "x-genauth-", NULL};
 static const char *const on_enrolled_modes[] = {"verify", "ignore", NULL};
 static const char *const qr_modes[] = {"utf8", "ascii", "off", NULL};
 static const char *const noninteractive_modes[] = {"deny", "ignore", NULL};
-const ga_factor_t ga_cfg_default_factors[] = {GA_FACTOR_SMS, GA_FACTOR_EMAIL,
-                                              GA_FACTOR_UNKNOWN};
+const ga_factor_t ga_cfg_default_factors_mgmt[] = {GA_FACTOR_SMS, GA_FACTOR_EMAIL,
+                                                   GA_FACTOR_UNKNOWN};
+const ga_factor_t ga_cfg_default_factors_otp[] = {GA_FACTOR_OTP, GA_FACTOR_UNKNOWN};
 
 /* The schema (struct key_def in ga_config_check.h), in enum key order. */
 const struct key_def ga_cfg_keys[K_COUNT] = {

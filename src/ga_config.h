@@ -5,7 +5,8 @@
  *   app_id, app_secret, app_host (https:// only), ca_file (optional PEM),
  *   token_endpoint_auth_method = client_secret_post | client_secret_basic | none
  *   login_field = username | email | phone | account, login_format = "%u"
- *   factors = {"SMS", "EMAIL"}, phone_country_code = "+86"
+ *   factors ({"SMS", "EMAIL"} with userpool_id/userpool_secret or
+ *     on_enrolled = ignore, else {"OTP"}), phone_country_code = "+86"
  *   failmode = secure | safe
  *   connect_timeout (s, 5), timeout (s, 10), total_timeout (s, 30),
  *   max_attempts (3), max_sends (3), max_sends_per_hour (5)

@@ -315,14 +315,8 @@ ga_status_t ga_cfg_apply_factors(struct parse *p, const struct key_def *d,
     ga_status_t rc;
 
     (void)v; /* the list is in p->list[K_FACTORS] */
-    if (!l->set) {
-        size_t n = 0;
-
-        for (; n < GA_FACTOR_MAX && ga_cfg_default_factors[n] != GA_FACTOR_UNKNOWN; n++)
-            cfg->factors[n] = ga_cfg_default_factors[n];
-        cfg->n_factors = n;
-        return GA_OK;
-    }
+    if (!l->set)
+        return GA_OK; /* default_factors, once on_enrolled and the credentials are known */
     if (l->n == 0)
         return bad(p, d, "must list at least one factor (SMS, EMAIL or OTP)");
     for (size_t i = 0; i < l->n; i++) {
@@ -551,6 +545,24 @@ static ga_status_t check_userpool(struct parse *p, const ga_config_t *cfg)
     return GA_OK;
 }
 
+/* The default of factors. SMS and EMAIL factors are verified at later
+ * logins only through the Management API (genauth-api.md section 5): a
+ * default that let users enroll them without its credentials would lock
+ * each of them out at the next login. So without the credentials (and
+ * with on_enrolled = verify) the default is the authenticator app, which
+ * the user's own token verifies. */
+static void default_factors(ga_config_t *cfg)
+{
+    const ga_factor_t *def = ga_cfg_default_factors_otp;
+    size_t n = 0;
+
+    if (ga_config_has_mgmt(cfg) || cfg->on_enrolled == GA_ON_ENROLLED_IGNORE)
+        def = ga_cfg_default_factors_mgmt;
+    for (; n < GA_FACTOR_MAX && def[n] != GA_FACTOR_UNKNOWN; n++)
+        cfg->factors[n] = def[n];
+    cfg->n_factors = n;
+}
+
 /* Every key in schema order. A string key without value (not in the file,
  * no default) is an error if required, else left unset (ca_file,
  * userpool_id, userpool_secret). Declared in ga_config_check.h. */
@@ -572,5 +584,7 @@ ga_status_t ga_cfg_validate(struct parse *p, ga_config_t *cfg)
         if (rc != GA_OK)
             return rc;
     }
+    if (cfg->n_factors == 0)
+        default_factors(cfg);
     return GA_OK;
 }

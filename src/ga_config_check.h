@@ -94,8 +94,11 @@ struct key_def {
 /* The schema, indexed by enum key (d - ga_cfg_keys is d's key). */
 extern const struct key_def ga_cfg_keys[K_COUNT];
 
-/* The default of factors, in menu order, ended by GA_FACTOR_UNKNOWN. */
-extern const ga_factor_t ga_cfg_default_factors[];
+/* The defaults of factors, in menu order, ended by GA_FACTOR_UNKNOWN:
+ * _mgmt when SMS/EMAIL factors can be verified at later logins (Management
+ * API credentials set, or on_enrolled = ignore), else _otp. */
+extern const ga_factor_t ga_cfg_default_factors_mgmt[];
+extern const ga_factor_t ga_cfg_default_factors_otp[];
 
 /* Copy v (borrowed; NULL gives "") into out, sanitised by ga_sanitize and
  * cut to QUOTE_MAX characters, for quoting in an error. Never fails. Never
@@ -154,9 +157,10 @@ apply_fn ga_cfg_apply_choice;
 apply_fn ga_cfg_apply_login_format;
 
 /* factors (v is NULL; the names are in p->list[K_FACTORS]): not in the
- * file gives ga_cfg_default_factors; else 1 to FACTOR_NAMES_MAX exact
- * factor names, each one this module can enroll (SMS, EMAIL, OTP), none
- * twice. */
+ * file leaves cfg->n_factors 0 for ga_cfg_validate to fill in with a
+ * default once every key is known (ga_cfg_default_factors_*); else 1 to
+ * FACTOR_NAMES_MAX exact factor names, each one this module can enroll
+ * (SMS, EMAIL, OTP), none twice. */
 apply_fn ga_cfg_apply_factors;
 
 /* A pattern list (users, groups, bypass_users, services,

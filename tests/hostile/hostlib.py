@@ -194,7 +194,8 @@ class Run:
         c = self.c
         values = {"app_id": "emu-app-id", "app_secret": APP_SECRET,
                   "app_host": "{%s}" % c["server"], "ca_file": "{ca}",
-                  "state_dir": self.state_dir, "connect_timeout": 2, "timeout": 3}
+                  "state_dir": self.state_dir, "connect_timeout": 2, "timeout": 3,
+                  "factors": ["SMS", "EMAIL"]}  # not the default without MGMT
         for key, val in (c["conf"] or {}).items():
             if val is None:
                 values.pop(key, None)

@@ -12,7 +12,7 @@ import time
 
 from pamlib import (HERE, PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL, PAM_CONV_ERR, PAM_IGNORE,
                     PAM_MAXTRIES, PAM_PERM_DENIED, PAM_SUCCESS, SLOW, TOTP_ANSWER, ConvCase,
-                    emulator_secrets, emulib, main)
+                    DEFAULT_USERS, emulator_secrets, emulib, main)
 
 sys.path.insert(0, HERE)
 import totp_answer  # noqa: E402
@@ -143,6 +143,46 @@ class OtpEnrollment(ConvCase):
         for kind, text in codes:
             self.assertEqual(kind, "ECHO_ON", repr(res))
             self.assertTrue(text and text.endswith(prompt), "%r\n%r" % (text, res))
+
+    # ---- the default of factors ----
+    def test_default_factors_without_credentials_is_the_app(self):
+        """No factors key and no Management API credentials: SMS or email
+        enrolled now could not be verified at the next login, so only the
+        authenticator app is offered."""
+        self.write_config(factors=None)
+        res = self.tlogin("alice-pw", "1", self.totp())
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertIn("  1) Authenticator app (TOTP)\nChoose 1: ", res.shown)
+        self.assertNotIn("SMS", res.shown)
+        self.assertIn(HEADING, res.shown)
+        self.assertEqual([c["body"]["factorType"] for c in self.calls(SEND)], ["OTP"])
+        self.assertEqual(self.enrolled_types(), ["OTP"])
+        self.assertNotIn("cannot be verified", res.syslog)
+
+    def test_default_factors_with_credentials_or_ignore_are_sms_and_email(self):
+        mgmt = {"mgmt_host": self.emu.url, "userpool_id": "emu-userpool-id",
+                "userpool_secret": "emu-userpool-secret"}
+        for extra in (mgmt, {"on_enrolled": "ignore"}):
+            with self.subTest(config=sorted(extra)):
+                self.emu.reset()
+                self.emu.add_users(DEFAULT_USERS)
+                self.write_config(factors=None, **extra)
+                res = self.tlogin("alice-pw", "@conv-err")
+                self.assertRc(res, PAM_AUTH_ERR)  # noninteractive = deny
+                self.assertIn("  1) SMS (text message to your phone)\n"
+                              "  2) Email\n", res.shown)
+                self.assertNotIn("Authenticator app", res.shown)
+                self.assertEqual(self.calls(SEND), [])
+
+    def test_listed_sms_without_credentials_warns_at_enrollment(self):
+        """An explicit list is taken as written (a GenAuth application whose
+        sign-in demands MFA returns an mfaToken that verifies SMS), but the
+        admin hears that the factor cannot be verified otherwise."""
+        res = self.tlogin("alice-pw", "1", "13800000000", "@code")
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertEqual(self.enrolled_types(), ["SMS"])
+        self.assertRegex(res.syslog, r"user alice: SMS was enrolled, but without userpool_id "
+                                     r"and userpool_secret it cannot be verified")
 
     # ---- the whole enrollment ----
     def test_enroll_with_utf8_qr_then_verify(self):

@@ -883,7 +883,8 @@ static int write_configs(void)
     snprintf(text, sizeof text,
              "app_id = \"emu-app-id\"\napp_secret = \"emu-app-secret\"\n"
              "app_host = \"%s\"\nca_file = \"%s\"\nstate_dir = \"%s\"\n"
-             "connect_timeout = 5\ntimeout = 20\n", url, ca_file, state_dir);
+             "connect_timeout = 5\ntimeout = 20\nfactors = {\"SMS\", \"EMAIL\"}\n", url,
+             ca_file, state_dir);
     if (write_file(conf_flow, text))
         return -1;
     snprintf(conf_verify, sizeof conf_verify, "%s/verify.conf", workdir);

@@ -420,7 +420,8 @@ START_TEST(test_defaults)
     ck_assert_int_eq(c->auth_method, GA_CLIENT_AUTH_POST);
     ck_assert_int_eq(c->login_field, GA_LOGIN_USERNAME);
     ck_assert_str_eq(c->login_format, "%u");
-    ck_assert_str_eq(factor_list(c, buf, sizeof buf), "SMS,EMAIL");
+    /* no Management API credentials: SMS/EMAIL could not be verified later */
+    ck_assert_str_eq(factor_list(c, buf, sizeof buf), "OTP");
     ck_assert_str_eq(c->phone_country_code, "+86");
     ck_assert_int_eq(c->failmode, GA_FAILMODE_SECURE);
     ck_assert_int_eq(c->connect_timeout, 5);
@@ -1190,6 +1191,39 @@ START_TEST(test_repeated_key)
 }
 END_TEST
 
+/* The default of factors offers SMS and EMAIL only where they can be
+ * verified at later logins (Management API credentials, in either order
+ * in the file) or are not verified by this module (on_enrolled = ignore);
+ * an explicit list is taken as written. */
+START_TEST(test_factors_default_follows_credentials)
+{
+    static const struct {
+        const char *text, *want;
+    } rows[] = {
+        {BASE, "OTP"},
+        {BASE "userpool_id = \"pool\"\nuserpool_secret = \"pool-secret\"\n", "SMS,EMAIL"},
+        {"userpool_secret = \"pool-secret\"\nuserpool_id = \"pool\"\n" BASE, "SMS,EMAIL"},
+        {BASE "on_enrolled = ignore\n", "SMS,EMAIL"},
+        {BASE "on_enrolled = verify\n", "OTP"},
+        {BASE "mgmt_host = \"https://mgmt.example\"\n", "OTP"},
+        {BASE "factors = {SMS}\n", "SMS"},
+        {BASE "factors = {EMAIL, OTP}\n", "EMAIL,OTP"},
+        {BASE "userpool_id = \"pool\"\nuserpool_secret = \"pool-secret\"\nfactors = {OTP}\n",
+         "OTP"},
+    };
+    char buf[64];
+
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        ga_config_t *c = NULL;
+
+        ck_assert_msg(load_text(rows[i].text, &c) == GA_OK, "row %zu: %s", i, err);
+        ck_assert_msg(strcmp(factor_list(c, buf, sizeof buf), rows[i].want) == 0,
+                      "row %zu: factors %s, want %s", i, buf, rows[i].want);
+        ga_config_free(c);
+    }
+}
+END_TEST
+
 /* Documented libconfuse list semantics: "+=" appends to the list given
  * before it (only "=" twice is detected as a repeated key). */
 START_TEST(test_factors_append)
@@ -1550,6 +1584,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_pattern_bounds);
     tcase_add_test(tc, test_repeated_key);
     tcase_add_test(tc, test_factors_append);
+    tcase_add_test(tc, test_factors_default_follows_credentials);
     tcase_add_test(tc, test_crlf_and_comments);
     suite_add_tcase(s, tc);
     tc = tcase("order");
