@@ -4,10 +4,12 @@
 # emulator, hostile-input catalogue, secrets, concurrency, allocation
 # failures, the real sshd login when root), make distcheck, then the whole
 # suite again under ASan+UBSan and under valgrind, ThreadSanitizer, static
-# analysis and a short fuzzing run. Ends with one closing summary line.
+# analysis and a short fuzzing run; the benchmark prints the figures for the
+# numbers the issues name. Ends with one closing summary line.
 #
 #   scripts/test.sh                everything (about 20 minutes on 2 cores)
-#   QUICK=1 scripts/test.sh        the main build, its tests and distcheck only
+#   QUICK=1 scripts/test.sh        the main build, its tests, distcheck and the
+#                                  benchmark only
 #   SKIP_DISTCHECK=1 ...           without make distcheck
 #   FUZZ_SECONDS=N ...             seconds per fuzz target (default 20)
 set -uo pipefail
@@ -26,7 +28,9 @@ run_suite() { # NAME COMMAND... : run, keep its log, add a summary row
     extra+=("$name=failed"); status=1
     tail -n 60 "$log"
   fi
-  # the suite's own closing line, and how long it took
+  # the figures a benchmark reports, the suite's own closing line, and how
+  # long it took
+  grep -E '^figure: ' "$log"
   grep -E '^[A-Za-z_-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1
   echo "    ($((SECONDS - start)) s, log: _build/suite-$name.log)"
 }
@@ -56,6 +60,12 @@ if [ "$status" -eq 0 ] && [ -z "${SKIP_DISTCHECK:-}" ]; then
   fi
 fi
 cd "$TOP"
+
+# the figures for the numbers the issues name (reported, not asserted)
+if [ "$status" -eq 0 ]; then
+  run_suite bench env abs_top_srcdir="$TOP" abs_top_builddir="$TOP/_build" \
+    /usr/bin/python3 tests/bench/bench_quick_exits.py
+fi
 
 if [ -z "${QUICK:-}" ]; then
   run_suite asan-ubsan scripts/check-asan.sh gcc

@@ -24,7 +24,6 @@ CHOOSE = "Choose 1-2: "
 POSTPONED = "Two-factor setup postponed. You will be asked again at your next login."
 IGNORED = "-> The return value should be ignored by PAM dispatch"
 NOT_IN_MENU = "Type a number from the menu or a factor name."
-QUICK = 1.0 * SLOW  # seconds: a non-interactive client is turned away at once
 
 
 def later_line(text):
@@ -290,7 +289,7 @@ class Grace(ConvCase):
         self.assertIn("enrollment not started: the conversation cannot answer questions",
                       res.syslog)
         self.assertIn("noninteractive = %s" % mode, res.syslog)
-        self.assertLess(res.elapsed, QUICK, repr(res))
+        # how fast: tests/bench/bench_quick_exits.py prints the figure
         self.assertEqual(len(self.calls(SIGNIN)), 1)
 
     def test_conversation_error_at_menu_deny(self):

@@ -8,11 +8,10 @@ import grp
 import os
 import pwd
 
-from pamlib import (BUILD, PAM_USER_UNKNOWN, PAM_AUTH_ERR, PAM_IGNORE, PAM_PERM_DENIED, PAM_SERVICE_ERR, SLOW,
+from pamlib import (BUILD, PAM_USER_UNKNOWN, PAM_AUTH_ERR, PAM_IGNORE, PAM_PERM_DENIED, PAM_SERVICE_ERR,
                     PamCase, main)
 
 SIGNIN = "/api/v3/signin"
-QUICK = 1.0 * SLOW  # seconds: a policy exit is decided before any network call
 
 # The PAM user for the group cases must be known to NSS: the user running
 # the tests, added to the emulator under the same name.
@@ -66,7 +65,7 @@ class Policy(PamCase):
     def excluded(self, reason, user="alice", service="genauth-test", expect=PAM_IGNORE,
                  line=None):
         """A run that must stop at the policy: no prompt, no request, no
-        state_dir, the one log line, quick."""
+        state_dir, the one log line."""
         if service != "genauth-test":
             self.stack("auth required {mod} conf={conf}", service=service)
         res = self.login("alice-pw", user=user, service=service)
@@ -79,7 +78,7 @@ class Policy(PamCase):
         want = line or "user %s service %s: not asked for MFA: %s" % (user, service, reason)
         self.assertIn("<6> pam_genauth(%s:auth): %s\n" % (service, want), res.syslog)
         self.assertEqual(res.syslog.count("not asked for MFA"), 1, res.syslog)
-        self.assertLess(res.elapsed, QUICK, repr(res))
+        # how fast: tests/bench/bench_quick_exits.py prints the figure
         self.assertEqual(res.stderr, "", repr(res))  # incl. sanitizer reports
         return res
 
