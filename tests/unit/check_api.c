@@ -1141,7 +1141,14 @@ typedef struct emu {
 static void emu_open(emu_t *e)
 {
     ga_http_opts_t o = {0};
-    unsigned long salt = (unsigned long)getpid() * 7919UL + (unsigned long)time(NULL);
+    /* Each test its own user and phone: the emulator allows one send per
+     * phone per minute. Under valgrind the tests run in one process
+     * (CK_FORK=no), and two of them starting in the same second got the
+     * same pid and time, so the second send was throttled (seen in CI).
+     * The sequence number (< 101 tests) keeps them apart. */
+    static unsigned long seq;
+    unsigned long salt =
+        ((unsigned long)getpid() * 7919UL + (unsigned long)time(NULL)) * 101UL + ++seq;
 
     memset(e, 0, sizeof *e);
     e->url = getenv("GA_TEST_EMULATOR_URL");
@@ -1223,6 +1230,16 @@ static void emu_fault(emu_t *e, const char *path, const char *kind, int count)
     json_object_put(emu_call(e, "POST", "/__emulator/faults", f));
 }
 
+/* v is a JSON string equal to want. The outbox holds entries of every
+ * kind: a verification code's entry has "enrollmentToken": null, which
+ * json_object_get_string gives as NULL (regression: strcmp(NULL) crashed
+ * test_emu_flow when an earlier run had left such an entry). */
+static int json_str_is(json_object *v, const char *want)
+{
+    return json_object_is_type(v, json_type_string) &&
+           strcmp(json_object_get_string(v), want) == 0;
+}
+
 /* The code the emulator "sent" with this enrollmentToken: from the outbox
  * file when GA_TEST_OUTBOX names it, else from the control API. */
 static void emu_code(emu_t *e, const char *token, char *code, size_t codelen)
@@ -1237,7 +1254,7 @@ static void emu_code(emu_t *e, const char *token, char *code, size_t codelen)
         while (fgets(line, sizeof line, fp)) {
             entry = json_tokener_parse(line);
             if (entry && json_object_object_get_ex(entry, "enrollmentToken", &v)
-                && strcmp(json_object_get_string(v), token) == 0
+                && json_str_is(v, token)
                 && json_object_object_get_ex(entry, "code", &v))
                 snprintf(code, codelen, "%s", json_object_get_string(v));
             json_object_put(entry);
@@ -1249,7 +1266,7 @@ static void emu_code(emu_t *e, const char *token, char *code, size_t codelen)
         for (size_t i = 0; i < json_object_array_length(list); i++) {
             entry = json_object_array_get_idx(list, i);
             if (json_object_object_get_ex(entry, "enrollmentToken", &v)
-                && strcmp(json_object_get_string(v), token) == 0
+                && json_str_is(v, token)
                 && json_object_object_get_ex(entry, "code", &v))
                 snprintf(code, codelen, "%s", json_object_get_string(v));
         }
@@ -1372,10 +1389,9 @@ static void emu_verify_code(emu_t *e, const char *to, char *code, size_t codelen
     while (fgets(line, sizeof line, fp)) {
         entry = json_tokener_parse(line);
         if (entry && json_object_object_get_ex(entry, "to", &v)
-            && strcmp(json_object_get_string(v), to) == 0
+            && json_str_is(v, to)
             && json_object_object_get_ex(entry, "sendChannel", &ch)
-            && json_object_get_string(ch)
-            && strcmp(json_object_get_string(ch), "CHANNEL_VERIFY_MFA") == 0
+            && json_str_is(ch, "CHANNEL_VERIFY_MFA")
             && json_object_object_get_ex(entry, "code", &v))
             snprintf(code, codelen, "%s", json_object_get_string(v));
         json_object_put(entry);
@@ -1457,7 +1473,7 @@ static json_object *find_request(json_object *reqs, const char *field, const cha
             && json_object_is_type(body, json_type_object)
             && json_object_object_get_ex(body, "passwordPayload", &payload)
             && json_object_object_get_ex(payload, field, &v)
-            && strcmp(json_object_get_string(v), value) == 0)
+            && json_str_is(v, value))
             found = r;
     }
     ck_assert_ptr_nonnull(found);
