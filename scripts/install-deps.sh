@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential autoconf automake libtool pkg-config
   libpam0g-dev libcurl4-openssl-dev libjson-c-dev libconfuse-dev libqrencode-dev zbar-tools check
-  libpam-modules python3 openssl ca-certificates
+  libpam-modules python3 openssl ca-certificates groff-base
   openssh-server openssh-client expect passwd
   clang libclang-rt-14-dev llvm-14 valgrind cppcheck clang-tidy
 )
