@@ -161,7 +161,7 @@ static ga_status_t show_key(const ga_flow_env_t *env, const ga_otpauth_t *oa,
         put(&t, "%s\n", GA_T(env, "Store this recovery code somewhere safe; it is shown "
                                   "only once."));
     }
-    ga_ui_show(env->ui, 0, t.p);
+    ga_ui_show(env->ui, GA_UI_NEEDED, t.p); /* shown even under PAM_SILENT */
     ga_log(env->lg, LOG_INFO,
            "user %s from %s: OTP enrollment started: key shown (QR code %s, %d digits, "
            "%ds, recovery code %s)", env->user, ga_flow_rhost(env),

@@ -34,7 +34,7 @@ static size_t next_piece(const char *s, size_t len)
     return GA_UI_CHUNK - back;
 }
 
-void ga_ui_show(const ga_ui_t *ui, int is_error, const char *text)
+void ga_ui_show(const ga_ui_t *ui, ga_ui_kind_t kind, const char *text)
 {
     void (*emit)(void *, const char *);
     char buf[GA_UI_CHUNK + 1];
@@ -42,7 +42,9 @@ void ga_ui_show(const ga_ui_t *ui, int is_error, const char *text)
 
     if (!ui || !text)
         return;
-    emit = is_error ? ui->error : ui->info;
+    emit = kind == GA_UI_ERROR ? ui->error : ui->info;
+    if (kind == GA_UI_NEEDED && ui->needed)
+        emit = ui->needed;
     if (!emit)
         return;
     len = strlen(text);

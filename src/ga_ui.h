@@ -23,10 +23,18 @@ typedef struct ga_ui {
     /* Tell the user about an error (PAM_ERROR_MSG). */
     void (*error)(void *ctx, const char *text);
     void *ctx;
+    /* Tell the user what the next prompt cannot be answered without (the
+     * authenticator-app key and QR code, its recovery code): PAM_TEXT_INFO
+     * even when the application asked for PAM_SILENT, which silences info
+     * and error. NULL: info is used. */
+    void (*needed)(void *ctx, const char *text);
 } ga_ui_t;
 
-/* Show text (lines separated by '\n') through ui->info (is_error 0) or
- * ui->error, as few messages as possible, each at most GA_UI_CHUNK bytes:
+/* What ga_ui_show shows through: ui->info, ui->error, ui->needed. */
+typedef enum { GA_UI_INFO = 0, GA_UI_ERROR = 1, GA_UI_NEEDED = 2 } ga_ui_kind_t;
+
+/* Show text (lines separated by '\n') through the callback of kind (for
+ * GA_UI_NEEDED without ui->needed: ui->info), as few messages as possible, each at most GA_UI_CHUNK bytes:
  * whole lines are packed into a message while they fit, and a message
  * boundary replaces the '\n' there; only a single line longer than
  * GA_UI_CHUNK is cut, at a UTF-8 character boundary (so no message ends in
@@ -35,6 +43,6 @@ typedef struct ga_ui {
  * are dropped: no message is empty, and empty text (or NULL, or only
  * newlines) shows nothing. The copy made for each message is wiped (the
  * text may hold a QR code or an OTP key). Implemented in ga_ui.c. */
-void ga_ui_show(const ga_ui_t *ui, int is_error, const char *text);
+void ga_ui_show(const ga_ui_t *ui, ga_ui_kind_t kind, const char *text);
 
 #endif

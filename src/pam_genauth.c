@@ -80,6 +80,15 @@ static void conv_error(void *ctx, const char *text)
         (void)pam_error(c->pamh, "%s", text);
 }
 
+/* What the next prompt needs (the authenticator-app key): PAM_SILENT
+ * silences notices, not the question being asked. */
+static void conv_needed(void *ctx, const char *text)
+{
+    conv_ctx_t *c = ctx;
+
+    (void)pam_info(c->pamh, "%s", text);
+}
+
 /* ---- status mapping ------------------------------------------------------ */
 
 static int to_pam(ga_status_t st, const ga_config_t *cfg)
@@ -278,7 +287,7 @@ static ga_status_t run_flow(run_t *r, const char *user)
     const void *rhost = NULL, *authtok = NULL;
     char rhost_shown[GA_RHOST_SHOWN];
     conv_ctx_t cc = {r->pamh, (r->flags & PAM_SILENT) != 0};
-    ga_ui_t ui = {conv_prompt, conv_info, conv_error, &cc};
+    ga_ui_t ui = {conv_prompt, conv_info, conv_error, &cc, conv_needed};
     ga_api_ops_t ops;
     ga_flow_env_t env;
     ga_stash_t *st = NULL;

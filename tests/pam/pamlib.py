@@ -170,7 +170,7 @@ class PamCase(unittest.TestCase):
 
     # ---- runs ----
     def login(self, *answers, user="alice", service="genauth-test", authtok=None,
-              rhost=None, runs=1, timeout=90, env=None):
+              rhost=None, runs=1, timeout=90, env=None, silent=False):
         cmd = WRAPPER + [DRIVER, "--outbox", os.path.join(self.emu.state_dir, "outbox.jsonl"),
                "--syslog", self.syslog]
         stack_file = os.path.join(self.confdir, service)
@@ -183,6 +183,8 @@ class PamCase(unittest.TestCase):
             cmd += ["--rhost", rhost]
         if runs != 1:
             cmd += ["--runs", str(runs)]
+        if silent:  # pam_authenticate(pamh, PAM_SILENT)
+            cmd += ["--silent"]
         cmd += [self.confdir, service, user] + list(answers)
         if os.path.exists(self.syslog):
             os.unlink(self.syslog)

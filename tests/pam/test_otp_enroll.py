@@ -184,6 +184,33 @@ class OtpEnrollment(ConvCase):
         self.assertRegex(res.syslog, r"user alice: SMS was enrolled, but without userpool_id "
                                      r"and userpool_secret it cannot be verified")
 
+    # ---- PAM_SILENT ----
+    def test_silent_hides_notices_but_not_the_key(self):
+        """PAM_SILENT silences the module's notices and error messages, not
+        what the next question needs: the QR code, the key and the recovery
+        code are still shown, or nobody could answer the code prompt."""
+        res = self.enroll(self.totp(), silent=True)
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertEqual(self.enrolled_types(), ["OTP"])
+        self.assertIn(SCAN, res.shown)
+        self.assertIn(BY_HAND, res.shown)
+        self.assertIn(STORE, res.shown)
+        self.assertNotIn(DONE, res.shown)  # a notice: silenced
+        self.assertEqual([k for k, _ in res.messages if k == "ERROR"], [])
+        self.assertCodePromptLast(res)
+        # without PAM_SILENT the notice is there
+        self.emu.reset()
+        self.emu.add_users(DEFAULT_USERS)
+        res = self.enroll(self.totp())
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertIn(DONE, res.shown)
+
+    def test_silent_wrong_code_is_not_explained(self):
+        res = self.enroll(self.totp("--wrong"), self.totp(), silent=True)
+        self.assertRc(res, PAM_SUCCESS)
+        self.assertEqual([k for k, _ in res.messages if k == "ERROR"], [])
+        self.assertEqual(len(self.calls(BIND)), 2)
+
     # ---- the whole enrollment ----
     def test_enroll_with_utf8_qr_then_verify(self):
         res = self.enroll(self.totp())

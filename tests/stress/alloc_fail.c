@@ -344,7 +344,7 @@ static ga_status_t login_with(const char *conf, script_t *s)
     ga_config_t *cfg = NULL;
     ga_client_t *client = NULL;
     ga_stash_t *st = NULL;
-    ga_ui_t ui = {ui_prompt, ui_say, ui_say, s};
+    ga_ui_t ui = {ui_prompt, ui_say, ui_say, s, NULL};
     ga_api_ops_t ops;
     ga_flow_env_t env;
     char err[512];

@@ -247,7 +247,7 @@ static ga_status_t api_enroll(void *ctx, const char *tok, ga_factor_t type, cons
 static char state_dir[64], moved_dir[80];
 static char logbuf[16384];
 static ga_config_t cfg;
-static ga_ui_t ui = {ui_prompt, ui_info, ui_error, NULL};
+static ga_ui_t ui = {ui_prompt, ui_info, ui_error, NULL, NULL};
 static ga_api_ops_t api = {.list_to_enroll = api_to_enroll,
                            .send_enroll = api_send,
                            .send_enroll_otp = api_send_otp,

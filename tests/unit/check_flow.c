@@ -208,7 +208,7 @@ static char logbuf[8192];
 static ga_config_t cfg;
 static fake_ui_t ui_data;
 static fake_api_t api_data;
-static ga_ui_t ui = {ui_prompt, ui_info, ui_error, &ui_data};
+static ga_ui_t ui = {ui_prompt, ui_info, ui_error, &ui_data, NULL};
 static ga_api_ops_t api = {.ctx = &api_data,
                            .signin = api_signin,
                            .list_enrolled = api_enrolled,

@@ -125,6 +125,7 @@ END_TEST
 struct rec {
     int n;
     int errors; /* messages that came through ->error */
+    int needed; /* messages that came through ->needed */
     char *msg[REC_MAX];
 };
 
@@ -147,6 +148,12 @@ static void rec_error(void *ctx, const char *text)
     rec_add(ctx, text, 1);
 }
 
+static void rec_needed(void *ctx, const char *text)
+{
+    rec_add(ctx, text, 0);
+    ((struct rec *)ctx)->needed++;
+}
+
 static void rec_free(struct rec *r)
 {
     for (int i = 0; i < r->n; i++)
@@ -157,10 +164,10 @@ static void rec_free(struct rec *r)
 /* Show text; check what holds for every message. */
 static void show(struct rec *r, int is_error, const char *text)
 {
-    ga_ui_t ui = {NULL, rec_info, rec_error, r};
+    ga_ui_t ui = {NULL, rec_info, rec_error, r, NULL};
 
     memset(r, 0, sizeof *r);
-    ga_ui_show(&ui, is_error, text);
+    ga_ui_show(&ui, is_error ? GA_UI_ERROR : GA_UI_INFO, text);
     for (int i = 0; i < r->n; i++) {
         size_t len = strlen(r->msg[i]);
         ck_assert_uint_gt(len, 0);
@@ -184,10 +191,38 @@ static char *repeat(const char *unit, size_t n, const char *tail)
     return s;
 }
 
+/* GA_UI_NEEDED (the authenticator-app key, which PAM_SILENT must not hide)
+ * goes through ui->needed, or through ui->info when there is none; never
+ * through ui->error. */
+START_TEST(test_ui_needed)
+{
+    struct rec r;
+    ga_ui_t with = {NULL, rec_info, rec_error, &r, rec_needed};
+    ga_ui_t without = {NULL, rec_info, rec_error, &r, NULL};
+
+    memset(&r, 0, sizeof r);
+    ga_ui_show(&with, GA_UI_NEEDED, "Enter this key by hand:\n  JBSW Y3DP\n");
+    ck_assert_int_eq(r.n, 1);
+    ck_assert_int_eq(r.needed, 1);
+    ck_assert_int_eq(r.errors, 0);
+    ck_assert_str_eq(r.msg[0], "Enter this key by hand:\n  JBSW Y3DP");
+    ga_ui_show(&with, GA_UI_INFO, "a notice");
+    ck_assert_int_eq(r.n, 2);
+    ck_assert_int_eq(r.needed, 1);
+    rec_free(&r);
+    ga_ui_show(&without, GA_UI_NEEDED, "the key");
+    ck_assert_int_eq(r.n, 1);
+    ck_assert_int_eq(r.needed, 0);
+    ck_assert_int_eq(r.errors, 0);
+    ck_assert_str_eq(r.msg[0], "the key");
+    rec_free(&r);
+}
+END_TEST
+
 START_TEST(test_ui_nothing)
 {
     struct rec r;
-    ga_ui_t no_info = {NULL, NULL, NULL, &r};
+    ga_ui_t no_info = {NULL, NULL, NULL, &r, NULL};
 
     show(&r, 0, "");
     ck_assert_int_eq(r.n, 0);
@@ -196,8 +231,9 @@ START_TEST(test_ui_nothing)
     show(&r, 1, "\n\n\n");
     ck_assert_int_eq(r.n, 0);
     memset(&r, 0, sizeof r);
-    ga_ui_show(NULL, 0, "text");
-    ga_ui_show(&no_info, 0, "text"); /* no callback: nothing, no crash */
+    ga_ui_show(NULL, GA_UI_INFO, "text");
+    ga_ui_show(&no_info, GA_UI_INFO, "text");
+    ga_ui_show(&no_info, GA_UI_NEEDED, "text"); /* no callback: nothing, no crash */
     ck_assert_int_eq(r.n, 0);
 }
 END_TEST
@@ -372,6 +408,7 @@ int main(void)
     tcase_add_test(tr, test_tr_null_and_missing);
     tcase_add_test(tr, test_tr_validate_reasons);
     tcase_add_test(ui, test_ui_nothing);
+    tcase_add_test(ui, test_ui_needed);
     tcase_add_test(ui, test_ui_short);
     tcase_add_test(ui, test_ui_packs_lines);
     tcase_add_test(ui, test_ui_exact_chunk);

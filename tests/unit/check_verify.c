@@ -231,7 +231,7 @@ static ga_status_t api_recovery(void *ctx, const char *tok, const char *code, ch
 static char state_dir[64];
 static char logbuf[16384];
 static ga_config_t cfg;
-static ga_ui_t ui = {ui_prompt, ui_info, ui_error, &U};
+static ga_ui_t ui = {ui_prompt, ui_info, ui_error, &U, NULL};
 static ga_api_ops_t api = {.ctx = &A,
                            .signin = api_signin,
                            .list_enrolled = api_list,
