@@ -94,6 +94,8 @@ const struct ga_msg_entry ga_msg_zh_CN[] = {
     {"Wrong code. 1 try left.", "验证码错误。还可以尝试 1 次。"},
     {"Too many wrong codes. Access denied.", "验证码错误次数过多，拒绝访问。"},
     {"Too many invalid answers.", "无效输入次数过多。"},
+    {"Recovery codes cannot be used here. Contact your administrator.",
+     "此处无法使用恢复码。请联系您的管理员。"},
     {"Too many codes sent. Try again later.", "发送验证码的次数过多，请稍后再试。"},
     {"Too many codes were sent to you recently. Try again in %lld minutes.",
      "最近向您发送的验证码过多，请 %lld 分钟后再试。"},

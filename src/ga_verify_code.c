@@ -99,10 +99,17 @@ ga_status_t ga_verify_ask_code(ga_verify_ctx_t *v, const char *question, int all
             reason = GA_N_("That answer is too long.");
         } else if (rc != GA_OK) {
             return rc;
-        } else if (allow_recovery && recovery && strcasecmp(answer, "recovery") == 0) {
+        } else if (recovery && strcasecmp(answer, "recovery") == 0 && allow_recovery) {
             ga_free_secret(answer);
             *recovery = 1;
             return GA_OK;
+        } else if (recovery && strcasecmp(answer, "recovery") == 0) {
+            /* the user was shown a recovery code at enrollment: say why it
+             * cannot be used rather than "digits only" */
+            ga_log(v->env->lg, LOG_NOTICE,
+                   "user %s from %s: asked to use an OTP recovery code; that needs "
+                   "userpool_id and userpool_secret", v->env->user, ga_flow_rhost(v->env));
+            reason = GA_N_("Recovery codes cannot be used here. Contact your administrator.");
         } else {
             ga_code_compact(answer);
             if (ga_validate_code(answer, &reason) == GA_OK) {

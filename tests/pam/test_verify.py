@@ -288,11 +288,19 @@ class Otp(VerifyCase):
         self.assertEqual(self.calls(TOTP)[0]["body"], {"totp": code})
 
     def test_recovery_needs_credentials_or_mfa_token(self):
-        # without either, "recovery" is not offered and is just a bad code
+        # without either, "recovery" is not offered; a user who types it
+        # anyway (enrollment showed them a recovery code) is told why it
+        # cannot be used, not "digits only" (found by a fresh reviewer)
         res = self.login(PW["olga"], "recovery", self.totp(), user="olga")
         self.assertRc(res, PAM_SUCCESS)
         self.assertNotIn("(or type recovery)", res.stdout)
         self.assertNotIn("Recovery code: ", res.stdout)
+        self.assertRegex(res.prompts[2], r"^ECHO_ON \[Recovery codes cannot be used here\. "
+                                         r"Contact your administrator\.\|"
+                         + re.escape(OTP_PROMPT) + r"\] -> \d{6}$")
+        self.assertIn("user olga from -: asked to use an OTP recovery code; that needs "
+                      "userpool_id and userpool_secret", res.syslog)
+        self.assertNotIn("digits only", res.stdout)
         self.assertNoneOf(V2_RECOVERY, MGMT_TOKEN, TRIGGER)
 
     def test_empty_answer_cancels(self):
