@@ -12,14 +12,14 @@ cd "$(dirname "$0")/.."
 TOP=$PWD
 DEMO_USER=${1:-demo}
 
-scripts/install-deps.sh
-if [ ! -x _build/tests/pam/pam_driver ] || [ ! -f _build/.libs/pam_genauth.so ]; then
-  echo "demo: building pam_genauth (once) ..."
-  [ -x configure ] || autoreconf -fi >/dev/null 2>&1
-  mkdir -p _build
-  (cd _build && { [ -f Makefile ] || ../configure -q; } && make -j"$(nproc)" >/dev/null &&
-   make -j"$(nproc)" tests/pam/pam_driver >/dev/null)
-fi
+scripts/install-deps.sh --demo
+# make every time: after a git pull the demo must not run the old module
+# (an up-to-date build costs a second)
+[ -f _build/.libs/pam_genauth.so ] || echo "demo: building pam_genauth (once) ..."
+[ -x configure ] || autoreconf -fi >/dev/null 2>&1
+mkdir -p _build
+(cd _build && { [ -f Makefile ] || ../configure -q; } && make -j"$(nproc)" >/dev/null &&
+ make -j"$(nproc)" tests/pam/pam_driver >/dev/null)
 
 W=$(mktemp -d /tmp/pam_genauth-demo.XXXXXX)
 chmod 700 "$W"

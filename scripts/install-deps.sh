@@ -2,15 +2,28 @@
 # Install the Debian 12 packages pam_genauth needs to build, test and demo.
 # Does nothing when they are all present; otherwise runs apt-get (through
 # sudo when not root).
+#
+#   scripts/install-deps.sh          everything the test command needs
+#   scripts/install-deps.sh --demo   only what the demo needs (no sshd, no
+#                                    sanitizers, valgrind or analysers)
 set -euo pipefail
 
-PACKAGES=(
+# build the module and the demo's PAM application, run the emulator
+DEMO_PACKAGES=(
   build-essential autoconf automake libtool pkg-config
-  libpam0g-dev libcurl4-openssl-dev libjson-c-dev libconfuse-dev libqrencode-dev zbar-tools check
-  libpam-modules python3 openssl ca-certificates groff-base
+  libpam0g-dev libcurl4-openssl-dev libjson-c-dev libconfuse-dev libqrencode-dev
+  libpam-modules python3 openssl ca-certificates
+)
+PACKAGES=(
+  "${DEMO_PACKAGES[@]}" zbar-tools check groff-base
   openssh-server openssh-client expect passwd
   clang libclang-rt-14-dev llvm-14 valgrind cppcheck clang-tidy
 )
+case "${1:-}" in
+  --demo) PACKAGES=("${DEMO_PACKAGES[@]}") ;;
+  "") ;;
+  *) echo "usage: install-deps.sh [--demo]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

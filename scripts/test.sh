@@ -7,7 +7,7 @@
 # analysis and a short fuzzing run; the benchmark prints the figures for the
 # numbers the issues name. Ends with one closing summary line.
 #
-#   scripts/test.sh                everything (about 20 minutes on 2 cores)
+#   scripts/test.sh                everything (about 27 minutes on 2 cores)
 #   QUICK=1 scripts/test.sh        the main build, its tests, distcheck and the
 #                                  benchmark only
 #   SKIP_DISTCHECK=1 ...           without make distcheck

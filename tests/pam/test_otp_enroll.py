@@ -205,10 +205,15 @@ class OtpEnrollment(ConvCase):
         self.assertRc(res, PAM_SUCCESS)
         self.assertIn(DONE, res.shown)
 
-    def test_silent_wrong_code_is_not_explained(self):
+    def test_silent_wrong_code_note_stays_in_the_prompt(self):
+        """A note that is part of a question ("Wrong code...") is shown
+        under PAM_SILENT too; only separate messages are silenced."""
         res = self.enroll(self.totp("--wrong"), self.totp(), silent=True)
         self.assertRc(res, PAM_SUCCESS)
         self.assertEqual([k for k, _ in res.messages if k == "ERROR"], [])
+        prompts = [t for k, t, _ in exchanges(res) if k == "ECHO_ON"]
+        self.assertTrue(any(t.startswith("Wrong code. 2 tries left.\n") and t.endswith(PROMPT6)
+                            for t in prompts), repr(prompts))
         self.assertEqual(len(self.calls(BIND)), 2)
 
     # ---- the whole enrollment ----

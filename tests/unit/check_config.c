@@ -525,6 +525,10 @@ static const struct {
     {"users", "users = {alice, \"b?b\", \"[cd]*\"}", "alice,b?b,[cd]*"},
     {"users", "users = \"alice\"", "alice"},
     {"users", "users = {\"!root\", \"a\"}", "!root,a"},
+    /* libConfuse's list append, documented in pam_genauth.conf(5) */
+    {"users", "users = {\"alice\"}\nusers += {\"bob\"}", "alice,bob"},
+    {"bypass_users", "bypass_users = {\"bg1\"}\nbypass_users += {\"bg2\", \"bg3\"}",
+     "bg1,bg2,bg3"},
     {"groups", "groups = {}", ""},
     {"groups", "groups = {\"genauth\", \"!wheel\"}", "genauth,!wheel"},
     {"bypass_users", "bypass_users = {\"breakglass\", \"root\"}", "breakglass,root"},
