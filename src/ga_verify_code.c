@@ -99,11 +99,12 @@ ga_status_t ga_verify_ask_code(ga_verify_ctx_t *v, const char *question, int all
             reason = GA_N_("That answer is too long.");
         } else if (rc != GA_OK) {
             return rc;
-        } else if (recovery && strcasecmp(answer, "recovery") == 0 && allow_recovery) {
-            ga_free_secret(answer);
-            *recovery = 1;
-            return GA_OK;
         } else if (recovery && strcasecmp(answer, "recovery") == 0) {
+            if (allow_recovery) {
+                ga_free_secret(answer);
+                *recovery = 1;
+                return GA_OK;
+            }
             /* the user was shown a recovery code at enrollment: say why it
              * cannot be used rather than "digits only" */
             ga_log(v->env->lg, LOG_NOTICE,

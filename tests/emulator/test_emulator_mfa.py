@@ -45,21 +45,9 @@ USERS = [
      "factors": [{"factorType": "OTP", "secret": SECRET, "recoveryCode": RECOVERY}]},
     {"username": "carol", "password": "carol-pw", "locked": True},
 ]
-SIGNIN = "/api/v3/signin"
-ENROLLED = "/api/v3/list-enrolled-factors"
-SEND = "/api/v3/send-enroll-factor-request"
-ENROLL = "/api/v3/enroll-factor"
-TOTP_VERIFY = "/api/v3/mfa-totp-verify"
-MGMT_TOKEN = "/api/v3/get-management-token"
-TRIGGER = "/api/v3/get-mfa-trigger-data"
-GET_USER = "/api/v3/get-user"
-MFA_INFO = "/api/v3/get-user-mfa-info"
-SEND_SMS = "/api/v3/send-sms"
-SEND_EMAIL = "/api/v3/send-email"
-V2_SMS = "/api/v2/applications/mfa/sms/verify"
-V2_EMAIL = "/api/v2/applications/mfa/email/verify"
-V2_TOTP = "/api/v2/mfa/totp/verify"
-V2_RECOVERY = "/api/v2/mfa/totp/recovery"
+from api_paths import (GET_USER, MFA_INFO, MGMT_TOKEN, SEND, SEND_EMAIL,  # noqa: E402
+                       SEND_SMS, SIGNIN, TRIGGER, V2_EMAIL, V2_RECOVERY, V2_SMS, V2_TOTP)
+from api_paths import BIND as ENROLL, LIST as ENROLLED, TOTP as TOTP_VERIFY  # noqa: E402
 VERIFY = "CHANNEL_VERIFY_MFA"
 BOB_PHONE = "+86 13900001111"
 

@@ -38,22 +38,11 @@ from pamlib import (AUTHTOK_MODULE, BUILD, DEFAULT_USERS, DRIVER, MODULE, SLOW, 
 ITEMS_MODULE = os.path.join(BUILD, "tests", "hostile", ".libs", "pam_hostile_items.so")
 PAM_LINE_SAFE = 800  # libpam cuts service lines at 1024 bytes
 
-SIGNIN = "/api/v3/signin"
-LIST = "/api/v3/list-enrolled-factors"
-TO_ENROLL = "/api/v3/list-factors-to-enroll"
-SEND = "/api/v3/send-enroll-factor-request"
-BIND = "/api/v3/enroll-factor"
+from api_paths import BIND, LIST, SEND, SIGNIN, TO_ENROLL  # noqa: E402
 FULL = [SIGNIN, LIST, TO_ENROLL, SEND, BIND]
 # issue 4: verification of enrolled users, the Management API, V2 verify
-TOTP = "/api/v3/mfa-totp-verify"
-MGMT_TOKEN = "/api/v3/get-management-token"
-TRIGGER = "/api/v3/get-mfa-trigger-data"
-SEND_SMS = "/api/v3/send-sms"
-SEND_EMAIL = "/api/v3/send-email"
-V2_SMS = "/api/v2/applications/mfa/sms/verify"
-V2_EMAIL = "/api/v2/applications/mfa/email/verify"
-V2_TOTP = "/api/v2/mfa/totp/verify"
-V2_RECOVERY = "/api/v2/mfa/totp/recovery"
+from api_paths import (MGMT_TOKEN, SEND_EMAIL, SEND_SMS, TOTP, TRIGGER,  # noqa: E402,F401
+                       V2_EMAIL, V2_RECOVERY, V2_SMS, V2_TOTP)
 POOL_SECRET = "emu-userpool-secret"
 # Management API credentials of the emulator (config keys)
 MGMT = {"mgmt_host": "{emu}", "userpool_id": "emu-userpool-id", "userpool_secret": POOL_SECRET}

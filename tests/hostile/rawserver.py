@@ -10,28 +10,22 @@ request is recorded (method, path, lower-case headers, body bytes).
 """
 
 import json
+import os
 import socket
 import socketserver
 import ssl
+import sys
 import threading
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "emulator"))
 
 HEAD_MAX = 64 * 1024
 BODY_MAX = 1024 * 1024
 
-SIGNIN = "/api/v3/signin"
-LIST = "/api/v3/list-enrolled-factors"
-TO_ENROLL = "/api/v3/list-factors-to-enroll"
-SEND = "/api/v3/send-enroll-factor-request"
-BIND = "/api/v3/enroll-factor"
-TOTP = "/api/v3/mfa-totp-verify"
-MGMT_TOKEN_PATH = "/api/v3/get-management-token"
-TRIGGER = "/api/v3/get-mfa-trigger-data"
-SEND_SMS = "/api/v3/send-sms"
-SEND_EMAIL = "/api/v3/send-email"
-V2_SMS = "/api/v2/applications/mfa/sms/verify"
-V2_EMAIL = "/api/v2/applications/mfa/email/verify"
-V2_TOTP = "/api/v2/mfa/totp/verify"
-V2_RECOVERY = "/api/v2/mfa/totp/recovery"
+from api_paths import (BIND, LIST, SEND, SEND_EMAIL, SEND_SMS, SIGNIN,  # noqa: E402
+                       TO_ENROLL, TOTP, TRIGGER, V2_EMAIL, V2_RECOVERY, V2_SMS, V2_TOTP)
+from api_paths import MGMT_TOKEN as MGMT_TOKEN_PATH  # noqa: E402 (MGMT_TOKEN: a token)
 
 ACCESS_TOKEN = "raw-at-5f0c2a9e7d314b6a"
 ENROLLMENT_TOKEN = "raw-et-8b41d07c52e9a613"

@@ -16,19 +16,9 @@ from pamlib import (PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL, PAM_CONV_ERR, PAM_IGNORE
                     PAM_MAXTRIES, PAM_PERM_DENIED, PAM_SUCCESS, PamCase, emulator_secrets,
                     main)
 
-SIGNIN = "/api/v3/signin"
-LIST = "/api/v3/list-enrolled-factors"
-TO_ENROLL = "/api/v3/list-factors-to-enroll"
-ENROLL_SEND = "/api/v3/send-enroll-factor-request"
-TOTP = "/api/v3/mfa-totp-verify"
-MGMT_TOKEN = "/api/v3/get-management-token"
-TRIGGER = "/api/v3/get-mfa-trigger-data"
-SEND_SMS = "/api/v3/send-sms"
-SEND_EMAIL = "/api/v3/send-email"
-V2_SMS = "/api/v2/applications/mfa/sms/verify"
-V2_EMAIL = "/api/v2/applications/mfa/email/verify"
-V2_TOTP = "/api/v2/mfa/totp/verify"
-V2_RECOVERY = "/api/v2/mfa/totp/recovery"
+from api_paths import (LIST, MGMT_TOKEN, SEND_EMAIL, SEND_SMS, SIGNIN, TO_ENROLL,  # noqa: E402
+                       TOTP, TRIGGER, V2_EMAIL, V2_RECOVERY, V2_SMS, V2_TOTP)
+from api_paths import SEND as ENROLL_SEND  # noqa: E402
 VERIFY_PATHS = (TOTP, MGMT_TOKEN, TRIGGER, SEND_SMS, SEND_EMAIL, V2_SMS, V2_EMAIL, V2_TOTP,
                 V2_RECOVERY)
 

@@ -256,28 +256,28 @@ def version(top):
 
 # ---- the checks (each returns a list of error strings) ----------------------
 
+def tool_complaints(argv):
+    """Run argv (stdout discarded); every stderr line and a non-zero exit
+    status are complaints, prefixed with the tool's name."""
+    p = subprocess.run(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       check=False)
+    err = p.stderr.decode("utf-8", "replace").strip()
+    out = ["%s: %s" % (argv[0], ln) for ln in err.splitlines()]
+    if p.returncode != 0:
+        out.append("%s exited with %d" % (argv[0], p.returncode))
+    return out
+
+
 def check_render(path):
     if not shutil.which("groff"):
         raise Skip("groff is not installed (Debian: groff-base)")
-    p = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", path], env=ENV,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    err = p.stderr.decode("utf-8", "replace").strip()
-    out = ["groff: %s" % ln for ln in err.splitlines()]
-    if p.returncode != 0:
-        out.append("groff exited with %d" % p.returncode)
-    return out
+    return tool_complaints(["groff", "-man", "-Tutf8", "-ww", "-z", path])
 
 
 def check_man_warnings(path):
     if not shutil.which("man") or not shutil.which("groff"):
         raise Skip("man(1) or groff is not installed")
-    p = subprocess.run(["man", "--warnings", "-l", path], env=ENV,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    err = p.stderr.decode("utf-8", "replace").strip()
-    out = ["man: %s" % ln for ln in err.splitlines()]
-    if p.returncode != 0:
-        out.append("man exited with %d" % p.returncode)
-    return out
+    return tool_complaints(["man", "--warnings", "-l", path])
 
 
 def check_ascii(data):
