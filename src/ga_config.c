@@ -646,6 +646,11 @@ int ga_config_has_mgmt(const ga_config_t *cfg)
            *cfg->userpool_secret;
 }
 
+int ga_config_sms_email_ok(const ga_config_t *cfg)
+{
+    return ga_config_has_mgmt(cfg) || (cfg && cfg->on_enrolled == GA_ON_ENROLLED_IGNORE);
+}
+
 const char *ga_login_field_name(ga_login_field_t f)
 {
     if ((unsigned)f >= sizeof login_fields / sizeof login_fields[0] - 1)

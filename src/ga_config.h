@@ -135,6 +135,13 @@ char *ga_config_identifier(const ga_config_t *cfg, const char *user);
  * never empty). NULL cfg: 0. */
 int ga_config_has_mgmt(const ga_config_t *cfg);
 
+/* Non-zero when an SMS or EMAIL factor enrolled now is no lock-out: the
+ * Management API can verify it at later logins (ga_config_has_mgmt), or
+ * this module does not verify enrolled users (on_enrolled = ignore).
+ * Decides the default of factors and the warning at such an enrollment.
+ * NULL cfg: 0. */
+int ga_config_sms_email_ok(const ga_config_t *cfg);
+
 /* "username", "email", "phone" or "account": the passwordPayload key. */
 const char *ga_login_field_name(ga_login_field_t f);
 

@@ -556,7 +556,7 @@ static void default_factors(ga_config_t *cfg)
     const ga_factor_t *def = ga_cfg_default_factors_otp;
     size_t n = 0;
 
-    if (ga_config_has_mgmt(cfg) || cfg->on_enrolled == GA_ON_ENROLLED_IGNORE)
+    if (ga_config_sms_email_ok(cfg))
         def = ga_cfg_default_factors_mgmt;
     for (; n < GA_FACTOR_MAX && def[n] != GA_FACTOR_UNKNOWN; n++)
         cfg->factors[n] = def[n];

@@ -275,8 +275,7 @@ static ga_status_t bound(const ga_flow_env_t *env, ga_stash_t *st)
            ga_flow_rhost(env), ga_factor_name(st->profile.type), st->masked_target);
     /* SMS/EMAIL are verified later only through the Management API: an
      * admin who offers them without its credentials must hear of it */
-    if (env->cfg->on_enrolled == GA_ON_ENROLLED_VERIFY &&
-        !ga_config_has_mgmt(env->cfg))
+    if (!ga_config_sms_email_ok(env->cfg))
         ga_log(env->lg, LOG_WARNING,
                "user %s: %s was enrolled, but without userpool_id and userpool_secret it "
                "cannot be verified: the user will be refused at the next login (set them, "
