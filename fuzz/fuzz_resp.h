@@ -39,6 +39,14 @@ static inline int fuzz_digits_ok(const char *buf, size_t cap)
     return n < cap;
 }
 
+/* Non-zero if the parser classified the envelope at all: statusCode 200
+ * outside a 2xx HTTP answer is refused whole (GA_ERR_UNAVAIL, reason
+ * GA_REASON_HTTP) before apiCode is looked at (ga_response.h). */
+static inline int fuzz_envelope_used(const ga_api_error_t *err, long http_status)
+{
+    return !(err->status_code == 200 && (http_status < 200 || http_status > 299));
+}
+
 /* What every parser promises about err for the body (len bytes). v2: the
  * status is a V2 `code` (any positive integer), not an HTTP-like
  * statusCode. */
@@ -70,9 +78,12 @@ static inline void fuzz_check_err(ga_status_t st, const ga_api_error_t *err, lon
         FUZZ_EXPECT(err->reason != GA_REASON_NONE);
     else
         FUZZ_EXPECT(err->reason == GA_REASON_NONE);
-    /* success only from status 200 in a 2xx HTTP answer */
+    /* success only from status 200 in a 2xx HTTP answer; status 200 in any
+     * other is no answer, whatever its apiCode */
     if (st == GA_OK)
         FUZZ_EXPECT(err->status_code == 200 && http_status >= 200 && http_status <= 299);
+    if (!fuzz_envelope_used(err, http_status))
+        FUZZ_EXPECT(st == GA_ERR_UNAVAIL && err->reason == GA_REASON_HTTP);
     if (v2) {
         FUZZ_EXPECT(err->status_code >= 0);
         if (err->status_code >= 500 && err->status_code <= 599)

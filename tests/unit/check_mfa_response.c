@@ -261,6 +261,13 @@ static const rcase_t cases[] = {
     {"totp data missing", P_TOTP, "{\"statusCode\":200}", 200, UNAV, BAD, 200, 0, ""},
     {"totp 200 under HTTP 401", P_TOTP, "{\"statusCode\":200,\"data\":{\"verified\":true}}", 401,
      UNAV, HTTP, 200, 0, ""},
+    /* regression (fuzz/regressions/mfa): statusCode 200 outside a 2xx HTTP
+     * answer is refused whole, even with a wrong-code apiCode */
+    {"totp 200+6001 under no HTTP answer", P_TOTP,
+     "{\"statusCode\":200,\"apiCode\":6001,\"message\":\"Invalid TOTP\"}", 0, UNAV, HTTP, 200,
+     6001, ""},
+    {"totp 200+6001 under HTTP 302", P_TOTP, "{\"statusCode\":200,\"apiCode\":6001}", 302, UNAV,
+     HTTP, 200, 6001, ""},
     {"totp repeated verified", P_TOTP,
      "{\"statusCode\":200,\"data\":{\"verified\":false,\"verified\":true}}", 200, UNAV, BAD, 0, 0,
      ""},
@@ -336,6 +343,8 @@ static const rcase_t cases[] = {
      404, 2004, ""},
     {"trigger 2004 under 400", P_TRIG, "{\"statusCode\":400,\"apiCode\":2004}", 200,
      GA_ERR_REJECTED, NONE, 400, 2004, ""},
+    {"trigger 200+2004 under HTTP 500", P_TRIG, "{\"statusCode\":200,\"apiCode\":2004}", 500,
+     UNAV, HTTP, 200, 2004, ""},
     {"trigger 400", P_TRIG, "{\"statusCode\":400}", 200, UNAV, PCRED, 400, 0, ""},
     {"trigger 409", P_TRIG, "{\"statusCode\":409}", 200, UNAV, SRV, 409, 0, ""},
     {"trigger 429", P_TRIG, "{\"statusCode\":429}", 429, GA_ERR_THROTTLED, NONE, 429, 0, ""},
