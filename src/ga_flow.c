@@ -367,6 +367,9 @@ ga_status_t ga_flow_run(const ga_flow_env_t *env, ga_stash_t *st)
     }
     rc = ga_enroll_run(env, st);
 out:
+    /* an empty answer, an empty password or "n": say why the login ends */
+    if (rc == GA_ERR_CANCELLED)
+        env->ui->error(env->ui->ctx, GA_T(env, "Cancelled."));
     remember(st, rc);
     return rc;
 }

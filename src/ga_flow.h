@@ -45,7 +45,9 @@ typedef struct ga_flow_env {
  *                verified (any step; the other steps replay it)
  *   GA_IGNORE    step=request: the code was sent and stashed
  *   GA_ENROLLED  the user already has a factor and on_enrolled = ignore
- *   GA_ERR_*     see ga_status.h; GA_ERR_UNAVAIL goes to the fail mode.
+ *   GA_ERR_*     see ga_status.h; GA_ERR_UNAVAIL goes to the fail mode;
+ *                GA_ERR_CANCELLED (an empty answer or password, or "n" to
+ *                a new code) is also told to the user ("Cancelled.").
  * Every outcome is logged once (user, rhost, factor, masked target; never a
  * secret). */
 ga_status_t ga_flow_run(const ga_flow_env_t *env, ga_stash_t *stash);

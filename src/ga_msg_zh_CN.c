@@ -70,6 +70,7 @@ const struct ga_msg_entry ga_msg_zh_CN[] = {
     {"GenAuth password: ", "GenAuth 密码："},
     {"GenAuth sign-in failed.", "GenAuth 登录失败。"},
     {"GenAuth is busy. Try again in a minute.", "GenAuth 繁忙，请一分钟后再试。"},
+    {"Cancelled.", "已取消。"},
     /* ---- ga_verify*.c: verifying an enrolled factor ---- */
     {"Two-factor authentication is required.", "需要进行双重身份验证。"},
     {"Authenticator app", "身份验证器应用"},

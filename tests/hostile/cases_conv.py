@@ -10,7 +10,7 @@ A NUL byte ends a C string: the module sees what comes before it (the
 conversation API gives no length), so those rows check that what it sees
 is what it sends and shows."""
 
-from checks import bodies_are_json, passwords_sent, raw
+from checks import bodies_are_json, passwords_sent, raw, told_cancelled
 from hostlib import BIND, LIST, SEND, SIGNIN, TO_ENROLL, case
 from pamlib import (PAM_AUTH_ERR, PAM_CONV_ERR, PAM_MAXTRIES, PAM_SUCCESS)
 
@@ -81,7 +81,7 @@ EXPIRED = {"faults": [{"path": BIND, "kind": "error", "count": 1, "statusCode": 
 CASES = [
     # ---- password prompt ----
     case(id="conv-pw-empty", cat="conv", what="password: empty answer", answers=["@empty"],
-         expect=PAM_AUTH_ERR, calls=[], log="user alice from -: "),
+         expect=PAM_AUTH_ERR, calls=[], log="user alice from -: ", check=told_cancelled),
     case(id="conv-pw-null", cat="conv", what="password: NULL answer", answers=["@null"],
          expect=PAM_CONV_ERR, calls=[], log="user alice from -: "),
     case(id="conv-pw-conv-err", cat="conv", what="password: conversation error",
@@ -113,7 +113,8 @@ CASES = [
 
     # ---- menu ----
     case(id="conv-menu-empty", cat="conv", what="menu: empty answer cancels",
-         answers=[PW, "@empty"], expect=PAM_AUTH_ERR, calls=BEFORE_SEND, log=CANCELLED),
+         answers=[PW, "@empty"], expect=PAM_AUTH_ERR, calls=BEFORE_SEND, log=CANCELLED,
+         check=told_cancelled),
     case(id="conv-menu-null", cat="conv", what="menu: NULL answer is non-interactive (deny)",
          answers=[PW, "@null"], expect=PAM_AUTH_ERR, calls=BEFORE_SEND, log=NONINTERACTIVE),
     case(id="conv-menu-conv-err", cat="conv", what="menu: conversation error is non-interactive (deny)",
@@ -177,7 +178,8 @@ CASES = [
 
     # ---- code ----
     case(id="conv-code-empty", cat="conv", what="code: empty answer cancels",
-         answers=[PW, "1", PHONE, "@empty"], expect=PAM_AUTH_ERR, no_calls=[BIND], log=CANCELLED),
+         answers=[PW, "1", PHONE, "@empty"], expect=PAM_AUTH_ERR, no_calls=[BIND], log=CANCELLED,
+         check=told_cancelled),
     case(id="conv-code-null", cat="conv", what="code: NULL answer",
          answers=[PW, "1", PHONE, "@null"], expect=PAM_CONV_ERR, no_calls=[BIND]),
     case(id="conv-code-conv-err", cat="conv", what="code: conversation error",

@@ -17,7 +17,7 @@ enrolled user is never let through unverified); at the first question of
 an enrollment it is the non-interactive result.
 """
 
-from checks import raw
+from checks import raw, told_cancelled
 from hostlib import BIND, LIST, MGMT, SEND, SIGNIN, TO_ENROLL, TOTP, V2_RECOVERY, case
 from mfalib import (CODE, EMAIL_OK, FIXED, MFA_USERS, OLGA_RECOVERY, OTP_OK, RECOVERY_OK,
                     SMS_OK, WRONG, bodies_of)
@@ -133,9 +133,9 @@ EXPIRED = [{"path": BIND, "kind": "error", "count": 1, "statusCode": 400, "apiCo
 EXPIRED_CALLS = OTP_START + [BIND]
 
 
-def newqr(cid, what, answers, expect, log, calls=EXPIRED_CALLS, conf=None):
+def newqr(cid, what, answers, expect, log, calls=EXPIRED_CALLS, conf=None, check=None):
     return enroll("newqr-" + cid, "'Show a new QR code? [y/N]': " + what, [WRONG] + list(answers),
-                  expect, log, calls=calls, faults=EXPIRED, conf=conf)
+                  expect, log, calls=calls, faults=EXPIRED, conf=conf, check=check)
 
 
 # ---- `later` (enrollment grace) ----
@@ -164,7 +164,7 @@ CASES = [
     menu("conv-err", "conversation error with noninteractive = ignore: still an error",
          ["@conv-err"], PAM_CONV_ERR, CONV_END, calls=[SIGNIN, LIST], conf=IGNORE_NI),
     menu("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, CANCELLED,
-         calls=[SIGNIN, LIST]),
+         calls=[SIGNIN, LIST], check=told_cancelled),
     menu3("64k", "@long:65536", "64 KiB"),
     menu3("padded", raw("2" + PAD), "'2' and 4 KiB of spaces (too long, not trimmed)"),
     menu3("escape", [raw("\x1b[2J2"), raw("2\x1b[0m"), raw("\x1b]0;x\x072")], "ANSI escapes"),
@@ -188,7 +188,7 @@ CASES = [
     otp("conv-err", "conversation error", ["@conv-err"], PAM_CONV_ERR, CONV_END,
         calls=[SIGNIN, LIST]),
     otp("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, CANCELLED,
-        calls=[SIGNIN, LIST]),
+        calls=[SIGNIN, LIST], check=told_cancelled),
     otp3("64k", "@long:65536", "64 KiB"),
     otp3("padded", raw("123456" + PAD), "a code and 4 KiB of spaces"),
     otp3("escape", [raw("\x1b[0m123456"), raw("123456\x1b[A"), raw("\x9b123456")],
@@ -223,7 +223,7 @@ CASES = [
     # ---- recovery code ----
     rec("null", "NULL answer", ["@null"], PAM_CONV_ERR, CONV_END, calls=[SIGNIN, LIST]),
     rec("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, CANCELLED,
-        calls=[SIGNIN, LIST]),
+        calls=[SIGNIN, LIST], check=told_cancelled),
     rec3("64k", "@long:65536", "64 KiB"),
     rec3("65", "r" * 65, "65 characters (one over)"),
     rec3("short", ["olga-pw", "abc", "1234567"], "shorter than 8 (a password among them)"),
@@ -252,7 +252,8 @@ CASES = [
         PAM_CONV_ERR, CONV_END, conf=IGNORE_NI),
     mfa("conv-err", "conversation error (the code was sent)", ["@conv-err"], PAM_CONV_ERR,
         CONV_END),
-    mfa("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, CANCELLED),
+    mfa("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, CANCELLED,
+        check=told_cancelled),
     mfa3("64k", "@long:65536", "64 KiB"),
     mfa3("padded", raw(CODE + PAD), "the code and 4 KiB of spaces"),
     mfa3("escape", raw("\x1b[0m" + CODE), "an ANSI escape"),
@@ -266,7 +267,8 @@ CASES = [
     mfa("nul-inside", "NUL after the code", [raw(CODE.encode() + b"\x00999")], PAM_SUCCESS,
         "verified with SMS", calls=SMS_OK),
     mfa("null", "NULL answer", ["@null"], PAM_CONV_ERR, CONV_END, user="emma"),
-    mfa("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, CANCELLED, user="emma"),
+    mfa("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, CANCELLED, user="emma",
+        check=told_cancelled),
     mfa3("64k", "@long:65536", "64 KiB", user="emma"),
     mfa3("control", [raw(CODE + "\r\n"), raw("\x07" + CODE), raw(CODE + "\x1b")],
          "control characters", user="emma"),
@@ -281,7 +283,7 @@ CASES = [
     enroll("conv-err", "conversation error at the code prompt", ["@conv-err"], PAM_CONV_ERR,
            "enrollment stopped", calls=OTP_START),
     enroll("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, ENROLL_CANCELLED,
-           calls=OTP_START),
+           calls=OTP_START, check=told_cancelled),
     enroll3("64k", "@long:65536", "64 KiB"),
     enroll3("padded", raw("123456" + PAD), "a code and 4 KiB of spaces"),
     enroll3("digits", ["12345678", "12345", "1234567"], "not 6 digits (the otpauth digits)"),
@@ -298,8 +300,10 @@ CASES = [
            "wrong OTP enrollment code (1 of 3)", calls=OTP_START + [BIND],
            check=lambda r: _pass_codes(r, [WRONG])),
     newqr("null", "NULL answer", ["@null"], PAM_CONV_ERR, "enrollment stopped"),
-    newqr("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, ENROLL_CANCELLED),
-    newqr("no", "'N' declines", ["N"], PAM_AUTH_ERR, "declined a new OTP key"),
+    newqr("empty", "empty answer cancels", ["@empty"], PAM_AUTH_ERR, ENROLL_CANCELLED,
+          check=told_cancelled),
+    newqr("no", "'N' declines", ["N"], PAM_AUTH_ERR, "declined a new OTP key",
+          check=told_cancelled),
     newqr("64k", "64 KiB three times", ["@long:65536"] * 3, PAM_MAXTRIES,
           invalid_line("new QR code")),
     newqr("padded", "'y' and 4 KiB of spaces is too long, not a yes",

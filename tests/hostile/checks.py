@@ -50,6 +50,12 @@ def client_ip_is(ip):
     return check
 
 
+def told_cancelled(r):
+    """Check: the last thing shown is the error "Cancelled." (a login the
+    user ended with an empty answer)."""
+    assert r.res.errors[-1:] == ["Cancelled."], "errors shown: %r" % r.res.errors
+
+
 def no_prompts(r):
     assert not r.res.prompts, "prompted: %r" % r.res.prompts
 

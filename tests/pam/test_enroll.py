@@ -295,6 +295,8 @@ class Enrollment(PamCase):
                 self.assertRc(res, rc)
                 self.assertIn(words, res.syslog)
                 self.assertEqual(self.calls(SIGNIN), [])
+                # only the user's own empty answer is a cancel
+                self.assertEqual(res.errors[-1:] == ["Cancelled."], answer == "@empty")
 
     def test_over_long_identifier_is_refused_and_logged(self):
         self.write_config(login_format="%u@" + "d" * 100 + ".example")
@@ -321,6 +323,7 @@ class Enrollment(PamCase):
         res = self.login("alice-pw", "@empty")
         self.assertRc(res, PAM_AUTH_ERR)
         self.assertEqual(self.calls(SEND), [])
+        self.assertEqual(res.errors, ["Cancelled."])
 
     def test_null_answer_is_conversation_error(self):
         # at the first prompt (the menu) that means non-interactive

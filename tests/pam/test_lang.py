@@ -141,6 +141,11 @@ class ZhCN(Lang):
         self.assertEqual(p[5], ZH_WRONG1 + "\n" + ZH_CODE6)
         self.assertEqual(res.messages[-1], ("ERROR", ZH_OTP_TOO_MANY.encode()))
 
+    def test_empty_answer_cancels(self):
+        res = self.tlogin("alice-pw", "@empty")
+        self.assertRc(res, PAM_AUTH_ERR)
+        self.assertEqual(res.messages[-1], ("ERROR", "已取消。".encode()))
+
     def test_otp_expired_and_eight_digits(self):
         self.emu.settings(otp_digits=8)
         res = self.tlogin("alice-pw", "2", self.totp("--advance", 61), "y", "123456",

@@ -351,6 +351,7 @@ class OtpEnrollment(ConvCase):
         self.assertEqual(len(self.calls(SEND)), 1)
         self.assertEqual(self.enrolled_types(), [])
         self.assertIn("declined a new OTP key", res.syslog)
+        self.assertEqual(res.errors[-1:], ["Cancelled."])
 
     def test_expired_setup_without_sends_left(self):
         self.write_config(factors=["SMS", "OTP"], max_sends=1)

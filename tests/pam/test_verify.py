@@ -298,6 +298,7 @@ class Otp(VerifyCase):
         self.assertRc(res, PAM_AUTH_ERR)
         self.assertCalls(TOTP, 0)
         self.assertIn("cancelled", res.syslog)
+        self.assertEqual(res.errors, ["Cancelled."])
 
     def test_conversation_error_is_denied(self):
         for extra in ({}, {"noninteractive": "ignore"}):
@@ -630,6 +631,7 @@ class Menu(VerifyCase):
         res = self.login(PW["tri"], "@empty", user="tri")
         self.assertRc(res, PAM_AUTH_ERR)
         self.assertNoneOf(TOTP, SEND_SMS, SEND_EMAIL)
+        self.assertEqual(res.errors, ["Cancelled."])
 
 
 class Recovery(VerifyCase):
