@@ -97,8 +97,10 @@ run_one() { # gcc|clang
   echo "=== asan ($cc): make check"
   t0=$SECONDS
   rm -rf "$findings"
+  # CK_TIMEOUT_MULTIPLIER: ASan+UBSan code runs about 2x slower, so every
+  # Check tcase (4 s by default) gets 5x its time on a busy CI machine
   (cd "$b" && GA_TEST_WRAPPER="$(printf '%q ' "${wrap[@]}" --findings "$findings" --)" \
-     GA_TEST_SLOW=${GA_TEST_SLOW:-2} \
+     GA_TEST_SLOW=${GA_TEST_SLOW:-2} CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-5} \
      make -j"$(nproc)" check PY_LOG_COMPILER="$TOP/tests/mem/py-test.sh $(mem_python "$b")" \
      >"$b/check.log" 2>&1) || status=$?
   t_check=$(mem_since "$t0")

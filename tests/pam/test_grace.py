@@ -146,16 +146,21 @@ class Grace(ConvCase):
         self.postpone("2 left")
 
     def test_two_logins_race_for_the_last_postponement(self):
-        # both see one postponement left; both answer later a moment later;
-        # the grace file's lock lets exactly one of them have it
+        # both see one postponement left; neither answers later before both
+        # have been shown the menu (a barrier of two files, at most 25 s, not
+        # a sleep: under valgrind one driver can be seconds behind the
+        # other); the grace file's lock lets exactly one of them have it
         self.write_config(enroll_grace=1)
         self.make_state_dir()
         procs = []
+        seen = [os.path.join(self.dir, "menu%d" % i) for i in range(2)]
         for i in range(2):
             tx = os.path.join(self.dir, "tx%d" % i)
+            barrier = ("touch %s; for n in $(seq 500); do [ -e %s ] && [ -e %s ] && break; "
+                       "sleep 0.05; done; echo later" % (seen[i], seen[0], seen[1]))
             cmd = WRAPPER + [DRIVER, "--syslog", self.syslog, "--transcript", tx,
                              self.confdir, "genauth-test", "alice", "alice-pw",
-                             "@exec:sleep 1; echo later", "@empty"]
+                             "@exec:" + barrier, "@empty"]
             procs.append((subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                            universal_newlines=True), tx))

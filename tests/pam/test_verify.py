@@ -69,6 +69,10 @@ class VerifyCase(PamCase):
 
     def setUp(self):
         super().setUp()
+        # room for the slow faults (an answer 1-2 s late, the window for an
+        # emulator change) plus a TLS setup under valgrind on a busy machine;
+        # the tests of timeouts set their own (FailMode)
+        self.config["timeout"] = 10
         self.emu.add_users(USERS)
         self.stack("auth required {mod} conf={conf} debug")
         self.seen_secrets = set()

@@ -188,10 +188,13 @@ START_TEST(bad_arguments)
 }
 END_TEST
 
-/* 8 processes x 10 reservations against a limit of 30: exactly 30 succeed. */
+/* 4 processes x 10 reservations against a limit of 25: exactly 25 succeed.
+ * (Not more processes: a waiter gives up after 5 s of polling the lock,
+ * which is held across an fsync; 30 sections ahead of it must fit, even
+ * under valgrind on a busy disk.) */
 START_TEST(concurrent_processes_share_the_count)
 {
-    enum { PROCS = 8, EACH = 10, LIMIT = 30 };
+    enum { PROCS = 4, EACH = 10, LIMIT = 25 };
     pid_t pids[PROCS];
     int ok_total = 0;
 

@@ -1055,6 +1055,7 @@ static Suite *text_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("message_utf8");
+    tcase_set_timeout(tc, 30); /* the random test: about 1 s, 1.5 s under ASan */
     tcase_add_loop_test(tc, test_message_utf8_table, 0, N(msgs_utf8));
     tcase_add_test(tc, test_message_utf8_forbidden);
     tcase_add_test(tc, test_message_utf8_allowed);
