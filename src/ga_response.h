@@ -12,8 +12,9 @@
  * status (proxies pass them on with 4xx/5xx), but statusCode 200 counts only
  * in a 2xx HTTP answer: in any other (or none) the whole envelope is
  * GA_ERR_UNAVAIL with reason GA_REASON_HTTP, whatever its apiCode says (err
- * keeps statusCode and apiCode for the log line). Text json-c accepts but RFC 8259 does not (invalid
- * UTF-8, raw control characters in strings, repeated keys) is not an answer.
+ * keeps statusCode and apiCode for the log line). Text json-c accepts but
+ * RFC 8259 does not (invalid UTF-8, raw control characters in strings,
+ * repeated keys) is not an answer.
  */
 #ifndef GA_RESPONSE_H
 #define GA_RESPONSE_H

@@ -34,8 +34,8 @@ typedef struct ga_ui {
 typedef enum { GA_UI_INFO = 0, GA_UI_ERROR = 1, GA_UI_NEEDED = 2 } ga_ui_kind_t;
 
 /* Show text (lines separated by '\n') through the callback of kind (for
- * GA_UI_NEEDED without ui->needed: ui->info), as few messages as possible, each at most GA_UI_CHUNK bytes:
- * whole lines are packed into a message while they fit, and a message
+ * GA_UI_NEEDED without ui->needed: ui->info), as few messages as possible,
+ * each at most GA_UI_CHUNK bytes: whole lines are packed into a message while they fit, and a message
  * boundary replaces the '\n' there; only a single line longer than
  * GA_UI_CHUNK is cut, at a UTF-8 character boundary (so no message ends in
  * a partial character). The application ends each message with a line

@@ -149,6 +149,11 @@ class PamCase(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # ---- files ----
+    def mgmt_config(self):
+        """The config keys of the emulator's Management API credentials."""
+        return {"mgmt_host": self.emu.url, "userpool_id": "emu-userpool-id",
+                "userpool_secret": "emu-userpool-secret"}
+
     def write_config(self, text=None, mode=0o600, **overrides):
         values = dict(self.config)
         values.update(overrides)

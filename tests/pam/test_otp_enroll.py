@@ -160,9 +160,7 @@ class OtpEnrollment(ConvCase):
         self.assertNotIn("cannot be verified", res.syslog)
 
     def test_default_factors_with_credentials_or_ignore_are_sms_and_email(self):
-        mgmt = {"mgmt_host": self.emu.url, "userpool_id": "emu-userpool-id",
-                "userpool_secret": "emu-userpool-secret"}
-        for extra in (mgmt, {"on_enrolled": "ignore"}):
+        for extra in (self.mgmt_config(), {"on_enrolled": "ignore"}):
             with self.subTest(config=sorted(extra)):
                 self.emu.reset()
                 self.emu.add_users(DEFAULT_USERS)

@@ -79,8 +79,7 @@ class VerifyCase(PamCase):
 
     def mgmt(self, **more):
         """Management API credentials in the config (the emulator's)."""
-        values = {"mgmt_host": self.emu.url, "userpool_id": "emu-userpool-id",
-                  "userpool_secret": "emu-userpool-secret"}
+        values = self.mgmt_config()
         values.update(more)
         self.write_config(**values)
 
